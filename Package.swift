@@ -1,0 +1,43 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// Numeric libraries are compiled with optimisation even in debug builds, so that `swift test`
+// (a debug build) runs gradient checks and small trainings in seconds rather than minutes.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "DeblurCourse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "course", targets: ["course"]),
+        .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "NN", targets: ["NN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, with the Debian packages that provide them.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+
+        // Libraries, in dependency order.
+        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: optimised),
+        .target(name: "NN", dependencies: ["Autograd"], swiftSettings: optimised),
+        .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
+        .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
+
+        // The `course` command.
+        .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", argumentParser]),
+
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+    ]
+)

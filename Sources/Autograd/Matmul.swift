@@ -1,0 +1,49 @@
+import CBLAS
+
+// Matrix product through OpenBLAS's sgemm. Shapes: op(a) [..., m, k] · op(b) [..., k, n], where
+// op transposes the last two axes when asked. Leading (batch) axes must match, or one side may be
+// a plain matrix shared by the whole batch (a layer's weight).
+//
+// VJPs, with G the upstream gradient and C = op(A)·op(B):
+//   dA = G·op(B)ᵀ      (or, if A entered transposed, op(B)·Gᵀ)
+//   dB = op(A)ᵀ·G      (or, if B entered transposed, Gᵀ·op(A))
+// expressed with the same transpose flags, so no transposed copies are made.
+
+public func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
+    precondition(a.rank >= 2 && b.rank >= 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+    let (m, k) = transA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+    let (kb, n) = transB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+    precondition(k == kb, "matmul: inner sizes differ, \(a.shape)\(transA ? "ᵀ" : "") · \(b.shape)\(transB ? "ᵀ" : "")")
+    let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+    precondition(batchA == batchB || batchA.isEmpty || batchB.isEmpty,
+                 "matmul: batch shapes \(batchA) and \(batchB) differ")
+    let batch = batchA.isEmpty ? batchB : batchA
+    let count = batch.reduce(1, *)
+    var out = [Float](repeating: 0, count: count * m * n)
+    a.data.withUnsafeBufferPointer { pa in
+        b.data.withUnsafeBufferPointer { pb in
+            out.withUnsafeMutableBufferPointer { pc in
+                let strideA = batchA.isEmpty ? 0 : m * k, strideB = batchB.isEmpty ? 0 : k * n
+                for i in 0..<count {
+                    sgemm(transA, transB, m, n, k, pa.baseAddress! + i * strideA, pb.baseAddress! + i * strideB,
+                          pc.baseAddress! + i * m * n)
+                }
+            }
+        }
+    }
+    return Tensor.make(batch + [m, n], out, [
+        (a, { g, _ in transA ? matmul(b, g, transA: transB, transB: true) : matmul(g, b, transB: !transB) }),
+        (b, { g, _ in transB ? matmul(g, a, transA: true, transB: transA) : matmul(a, g, transA: !transA) }),
+    ])
+}
+
+/// C[m×n] = op(A)·op(B), all row-major and contiguous.
+@inline(__always)
+func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+           _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+    if m == 0 || n == 0 { return }
+    if k == 0 { c.update(repeating: 0, count: m * n); return }
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
+                0, c, Int32(n))
+}

@@ -1,0 +1,33 @@
+import CBLAS
+import Foundation
+
+/// How many cores the engine uses: OpenBLAS's GEMM threads and the engine's own parallel loops
+/// (which never run at the same time as a GEMM, so the two do not oversubscribe the cores).
+public enum Engine {
+    public private(set) static var threads = 1
+
+    /// Sets both OpenBLAS's thread count and the engine's. `OPENBLAS_CORETYPE` is never touched:
+    /// a user who set it keeps their kernel choice.
+    public static func setThreads(_ n: Int) {
+        precondition(n >= 1, "thread count must be at least 1, got \(n)")
+        threads = n
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// The CPU kernel OpenBLAS picked (e.g. "Haswell", "SkylakeX"); recorded in manifests and benchmarks.
+    public static var blasCoreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+}
+
+/// Runs `body(range)` over `0..<count` split into contiguous chunks, in parallel when the work is
+/// large enough to pay for it. Chunks never overlap, so results do not depend on the thread count.
+@inline(__always)
+func parallelChunks(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
+    let chunks = min(Engine.threads, max(1, count / max(grain, 1)))
+    if chunks <= 1 { body(0..<count); return }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        body((count * c / chunks)..<(count * (c + 1) / chunks))
+    }
+}
