@@ -9,13 +9,14 @@
 /// Whether ops record the graph. Off inside `withNoGrad` (inference, optimiser steps) and while
 /// gradients are computed without `createGraph`.
 public enum GradMode {
-    public internal(set) static var isEnabled = true
+    /// Task-local (and so thread-local outside tasks): concurrent work, such as tests running in
+    /// parallel, cannot switch recording off for each other.
+    @TaskLocal static var recording = true
+
+    public static var isEnabled: Bool { recording }
 
     static func with<T>(_ enabled: Bool, _ body: () throws -> T) rethrows -> T {
-        let saved = isEnabled
-        isEnabled = enabled
-        defer { isEnabled = saved }
-        return try body()
+        try $recording.withValue(enabled, operation: body)
     }
 }
 
