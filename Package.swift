@@ -33,6 +33,8 @@ let package = Package(
 
         // The `course` command.
         .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", argumentParser]),
+        // Speed, measured in release mode: `swift run -c release benchmarks`.
+        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "CBLAS", argumentParser], path: "Benchmarks"),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),

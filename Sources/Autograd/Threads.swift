@@ -6,10 +6,15 @@ import Foundation
 public enum Engine {
     public private(set) static var threads = 1
 
+    /// OpenBLAS starts with one thread per core; until `setThreads` is called it is brought in line
+    /// with `threads`, so an unconfigured program is single-threaded and reproducible.
+    static let configured: Void = openblas_set_num_threads(Int32(threads))
+
     /// Sets both OpenBLAS's thread count and the engine's. `OPENBLAS_CORETYPE` is never touched:
     /// a user who set it keeps their kernel choice.
     public static func setThreads(_ n: Int) {
         precondition(n >= 1, "thread count must be at least 1, got \(n)")
+        Engine.configured
         threads = n
         openblas_set_num_threads(Int32(n))
     }
