@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
+        .target(name: "GANKit", dependencies: ["Autograd", "NN"], swiftSettings: optimised),
 
         // The `course` command.
         .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", argumentParser]),
@@ -41,5 +42,6 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "GANKitTests", dependencies: ["GANKit"]),
     ]
 )
