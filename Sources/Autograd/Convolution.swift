@@ -143,6 +143,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let (cout, kh, kw) = (weight.shape[1], weight.shape[2], weight.shape[3])
     let oh = (h - 1) * stride - 2 * padding + kh + outputPadding
     let ow = (w - 1) * stride - 2 * padding + kw + outputPadding
+    precondition(oh > 0 && ow > 0, "convTranspose2d: output would be \(oh)×\(ow) for input \(h)×\(w)")
     let win = Window(kernelH: kh, kernelW: kw, stride: stride, padding: padding)
     let cols = matmul(weight.reshape([cin, -1]), x.reshape([n, cin, h * w]), transA: true)
     let y = cols.col2im(channels: cout, h: oh, w: ow, win)

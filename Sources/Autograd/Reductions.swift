@@ -57,13 +57,14 @@ extension Tensor {
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let axis = axesNormalised([axis])[0]
         let (outer, n, inner) = split(at: axis)
+        precondition(n > 0, "max over an empty axis \(axis) of shape \(shape)")
         var values = [Float](repeating: -.infinity, count: outer * inner)
         var mask = [Float](repeating: 0, count: count)
         data.withUnsafeBufferPointer { x in
             for o in 0..<outer {
                 for i in 0..<inner {
                     var best = 0
-                    for k in 1..<Swift.max(n, 1) where x[(o * n + k) * inner + i] > x[(o * n + best) * inner + i] { best = k }
+                    for k in 1..<n where x[(o * n + k) * inner + i] > x[(o * n + best) * inner + i] { best = k }
                     values[o * inner + i] = x[(o * n + best) * inner + i]
                     mask[(o * n + best) * inner + i] = 1
                 }
