@@ -31,11 +31,14 @@ let package = Package(
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
         .target(name: "GANKit", dependencies: ["Autograd", "NN"], swiftSettings: optimised),
+        .target(name: "DeblurGAN", dependencies: ["Autograd", "NN", "Imaging", "GANKit"], swiftSettings: optimised),
 
         // The `course` command.
         .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", argumentParser]),
+        // A tiny lesson that NotebookTests run as a subprocess (runner end to end, cache, Ctrl-C).
+        .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
-        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "CBLAS", argumentParser], path: "Benchmarks"),
+        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "CBLAS", argumentParser], path: "Benchmarks"),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
@@ -43,5 +46,6 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "GANKitTests", dependencies: ["GANKit"]),
+        .testTarget(name: "DeblurGANTests", dependencies: ["DeblurGAN"], resources: [.copy("Fixtures")]),
     ]
 )
