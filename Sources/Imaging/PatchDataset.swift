@@ -1,0 +1,98 @@
+import Autograd
+import Foundation
+
+/// Synthetic (blurred, sharp) training pairs, the way DeblurGAN made its synthetic data: random
+/// crops of the course photos, each blurred with a fresh random camera-shake kernel
+/// (`CameraShake.randomKernel`: expl from DeblurGAN's list, one trajectory, one exposure fraction),
+/// optionally with Gaussian noise, and randomly flipped left–right.
+///
+/// Sample `i` is a pure function of (seed, i): every sample and batch can be regenerated in any
+/// order, on any thread, and is the same on every run. The blur is computed on a crop enlarged by
+/// the kernel radius and only the valid part kept, so patches have no boundary artefacts (for
+/// photos too small for that, the crop is blurred with symmetric boundaries instead).
+public struct BlurPatchDataset: Sendable {
+    public let photos: [Image]
+    public var patchSize: Int
+    public var seed: UInt64
+    /// Exposure fractions to draw from (DeblurGAN's blur script: 1/10, 1/2, 1).
+    public var fractions: [Double]
+    /// Standard deviation of the added Gaussian noise (0: none); the noisy image is clipped to [0, 1].
+    public var noiseSigma: Float
+    public var randomFlip: Bool
+    /// 3: gray photos are repeated into RGB; 1: colour photos are converted to luma (BT.601).
+    public var channels: Int
+
+    public init(photos: [Image], patchSize: Int = 64, seed: UInt64 = 0, fractions: [Double] = [1.0 / 10, 1.0 / 2, 1],
+                noiseSigma: Float = 0, randomFlip: Bool = true, channels: Int = 3) {
+        precondition(!photos.isEmpty, "the dataset needs at least one photo")
+        precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
+        precondition(photos.allSatisfy { $0.height >= patchSize && $0.width >= patchSize },
+                     "every photo must be at least \(patchSize) × \(patchSize)")
+        self.photos = photos.map { channels == 3 ? $0.rgb() : $0.grayscale() }
+        self.patchSize = patchSize
+        self.seed = seed
+        self.fractions = fractions
+        self.noiseSigma = noiseSigma
+        self.randomFlip = randomFlip
+        self.channels = channels
+    }
+
+    /// Reads the named PNG files of a folder (default: every `.png` in it, sorted by name).
+    public static func loadPhotos(folder: String, names: [String]? = nil) throws -> [Image] {
+        let files: [String]
+        if let names { files = names } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+                throw ImagingError(.fileNotFound, path: folder, "no such folder")
+            }
+            files = try FileManager.default.contentsOfDirectory(atPath: folder)
+                .filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        }
+        return try files.map { try PNG.read(folder + "/" + $0) }
+    }
+
+    /// One pair with the kernel that made it.
+    public struct Sample: Sendable {
+        public let blurred: Image
+        public let sharp: Image
+        public let kernel: Kernel
+        public let photoIndex: Int
+    }
+
+    /// Sample number `index` (deterministic for the dataset's seed).
+    public func sample(_ index: Int) -> Sample {
+        var rng = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: index + 1))
+        let p = Int(rng.next() % UInt64(photos.count))
+        let photo = photos[p]
+        var kr = rng.split()
+        let kernel = CameraShake.randomKernel(fractions: fractions, using: &kr)
+        let ry = kernel.height / 2, rx = kernel.width / 2
+        let s = patchSize
+        var blurred: Image, sharp: Image
+        if photo.height >= s + 2 * ry && photo.width >= s + 2 * rx {
+            let region = photo.randomCrop(width: s + 2 * rx, height: s + 2 * ry, using: &rng)
+            blurred = region.convolvedValid(with: kernel)
+            sharp = region.cropped(x: rx, y: ry, width: s, height: s)
+        } else {
+            sharp = photo.randomCrop(width: s, height: s, using: &rng)
+            blurred = sharp.convolved(with: kernel, boundary: .symmetric)
+        }
+        if randomFlip && rng.next() & 1 == 1 {
+            blurred = blurred.flippedHorizontally()
+            sharp = sharp.flippedHorizontally()
+        }
+        if noiseSigma > 0 {
+            var nr = rng.split()
+            blurred = blurred.addingGaussianNoise(sigma: noiseSigma, using: &nr)
+        }
+        return Sample(blurred: blurred.clamped(), sharp: sharp, kernel: kernel, photoIndex: p)
+    }
+
+    /// Batch number `index` of `size` pairs (samples index·size ..< (index+1)·size) as
+    /// `[size, C, patch, patch]` tensors in [−1, 1].
+    public func batch(_ index: Int, size: Int) -> (blurred: Tensor, sharp: Tensor) {
+        precondition(size > 0, "batch size must be positive")
+        let samples = (0..<size).map { sample(index * size + $0) }
+        return (Image.batch(samples.map(\.blurred)), Image.batch(samples.map(\.sharp)))
+    }
+}
