@@ -1,2 +1,17 @@
-import Autograd
-print("course: \(Engine.blasCoreName)")
+import ArgumentParser
+import Notebook
+
+/// `course`: the course's command line. Flat subcommands, one per task; later sessions add
+/// `figures`, `compare`, `deblur`, `slides` and `bench` next to these.
+///
+/// Exit codes: 0 success; 1 a lesson (or, for `all`, at least one lesson) failed; 64 usage error
+/// (unknown lesson id, bad option); 69 the lesson's executable is not available yet; 130/143 the
+/// run was interrupted by SIGINT/SIGTERM. `course run` exits with the lesson's own status.
+struct Course: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course",
+        abstract: "Deep-learning image deblurring, from the blur model to DeblurGAN, as runnable lessons.",
+        subcommands: [List.self, Run.self, All.self])
+}
+
+Course.main()

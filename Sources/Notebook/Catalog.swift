@@ -1,0 +1,44 @@
+/// The course's lessons, in teaching order. `course` and the tests share this list; each lesson is
+/// an executable target named after its id, built from `Lessons/<folder>/main.swift`.
+/// Times are rough guides for a 2-core machine, to be updated as the lessons are written.
+public struct CatalogEntry: Sendable, Equatable {
+    public let id: String
+    public let folder: String
+    public let title: String
+    public let teaches: String
+    public let quickTime: String
+    public let fullTime: String
+}
+
+public enum Catalog {
+    public static let lessons: [CatalogEntry] = [
+        CatalogEntry(
+            id: "blur-model", folder: "01-blur-model", title: "The blur model",
+            teaches: "I_B = k(M) * I_S + N: camera-shake kernels, uniform and spatially varying blur, noise; Wiener and Richardson–Lucy with the true vs a wrong kernel; PSNR/SSIM",
+            quickTime: "~1 min", fullTime: "~10 min"),
+        CatalogEntry(
+            id: "gan-minimax", folder: "02-gan-minimax", title: "GAN minimax and its failure modes",
+            teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports; vanishing generator gradients; mode collapse on 8 and 25 Gaussians",
+            quickTime: "~1 min", fullTime: "~15 min"),
+        CatalogEntry(
+            id: "wgan-critic", folder: "03-wgan-critic", title: "Wasserstein distance and the WGAN critic",
+            teaches: "earth mover's distance, the Kantorovich–Rubinstein dual, a clipped critic with RMSProp and n_critic; weights piling at ±c; exploding and vanishing gradients",
+            quickTime: "~1 min", fullTime: "~15 min"),
+        CatalogEntry(
+            id: "gradient-penalty", folder: "04-gradient-penalty", title: "WGAN-GP: the gradient penalty",
+            teaches: "interpolates x̂ = εx_r + (1−ε)x_g, the penalty λ(‖∇D(x̂)‖ − 1)², critic surfaces and gradient-norm maps, clipping vs GP, a λ sweep, every loss variant side by side",
+            quickTime: "~2 min", fullTime: "~20 min"),
+        CatalogEntry(
+            id: "conditional-gan", folder: "05-conditional-gan", title: "Conditional GANs: image to image",
+            teaches: "z, x ↦ y: a pix2pix-style task small enough for a CPU; L1 alone, cGAN alone, L1 + cGAN side by side; why deblurring is a conditional GAN",
+            quickTime: "~3 min", fullTime: "~30 min"),
+        CatalogEntry(
+            id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
+            teaches: "ResNet generator, PatchGAN critic, WGAN-GP + perceptual loss; training on synthetic trajectory blur; PSNR/SSIM against the blurred input and the deconvolution baselines",
+            quickTime: "~5 min", fullTime: "~2 h"),
+    ]
+
+    public static var ids: [String] { lessons.map(\.id) }
+
+    public static func entry(_ id: String) -> CatalogEntry? { lessons.first { $0.id == id } }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Notebook
+
+extension Course {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the lessons: id, title, what each teaches, and roughly how long it takes.")
+
+        func run() {
+            print(List.table())
+        }
+
+        static func table(width: Int = 100) -> String {
+            let idWidth = Catalog.ids.map(\.count).max()! + 2
+            var lines = ["#  " + "id".padding(idWidth) + "quick".padding(9) + "full".padding(9) + "title"]
+            for (n, entry) in Catalog.lessons.enumerated() {
+                let available = LessonExecutable(entry).isAvailable
+                lines.append("\(n + 1)  " + entry.id.padding(idWidth) + entry.quickTime.padding(9) + entry.fullTime.padding(9)
+                             + entry.title + (available ? "" : "  (not yet available)"))
+                lines += wrap(entry.teaches, width: width, indent: String(repeating: " ", count: 3 + idWidth))
+            }
+            lines.append("")
+            lines.append("Run one with `course run <id> [--quick]`, or all with `course all --quick`.")
+            return lines.joined(separator: "\n")
+        }
+
+        private static func wrap(_ text: String, width: Int, indent: String) -> [String] {
+            var lines: [String] = [], line = indent
+            for word in text.split(separator: " ") {
+                if line.count > indent.count && line.count + 1 + word.count > width {
+                    lines.append(line); line = indent
+                }
+                line += (line.count > indent.count ? " " : "") + word
+            }
+            lines.append(line)
+            return lines
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
