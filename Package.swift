@@ -6,6 +6,11 @@ import PackageDescription
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
+/// A lesson executable: Lessons/<folder>/main.swift, built on the runner, the figures and `modules`.
+func lesson(_ id: String, _ folder: String, _ modules: [Target.Dependency]) -> Target {
+    .executableTarget(name: id, dependencies: ["Autograd", "Notebook", "Plot"] + modules, path: "Lessons/\(folder)")
+}
+
 let package = Package(
     name: "DeblurCourse",
     platforms: [.macOS(.v13)],
@@ -30,7 +35,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
-        .target(name: "GANKit", dependencies: ["Autograd", "NN"], swiftSettings: optimised),
+        .target(name: "GANKit", dependencies: ["Autograd", "NN", "Plot"], swiftSettings: optimised),
         .target(name: "DeblurGAN", dependencies: ["Autograd", "NN", "Imaging", "GANKit"], swiftSettings: optimised),
 
         // The `course` command.
@@ -39,6 +44,12 @@ let package = Package(
         .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
         .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "CBLAS", argumentParser], path: "Benchmarks"),
+
+        // The lessons, one executable each, named by lesson id (`swift run -c release gan-minimax --quick`).
+        lesson("blur-model", "01-blur-model", ["Imaging"]),
+        lesson("gan-minimax", "02-gan-minimax", ["NN", "GANKit"]),
+        lesson("wgan-critic", "03-wgan-critic", ["NN", "GANKit"]),
+        lesson("gradient-penalty", "04-gradient-penalty", ["NN", "GANKit"]),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
