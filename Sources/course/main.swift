@@ -11,7 +11,8 @@ struct Course: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "course",
         abstract: "Deep-learning image deblurring, from the blur model to DeblurGAN, as runnable lessons.",
-        subcommands: [List.self, Run.self, All.self])
+        subcommands: [Start.self, List.self, Run.self, All.self],
+        defaultSubcommand: Start.self)
 }
 
 Course.main()
