@@ -90,49 +90,11 @@ public enum PNG {
             throw ImagingError(.decodeFailed, path: path, "cannot decode PNG: \(msg)")
         }
         image.format = format
-        let w = Int(image.width), h = Int(image.height), n = w * h
-        var pixels = [Float](repeating: 0, count: outChannels * n)
-        var ok: Int32 = 0
-        if sixteen {
-            var buf = [UInt16](repeating: 0, count: fileChannels * n)
-            ok = buf.withUnsafeMutableBytes { b in
-                png_image_finish_read(&image, nil, b.baseAddress, Int32(fileChannels * w), nil)
-            }
-            if ok != 0 {
-                buf.withUnsafeBufferPointer { src in
-                    pixels.withUnsafeMutableBufferPointer { dst in
-                        let s: Float = 1 / 65535
-                        for i in 0..<n {
-                            let a = Float(src[i * fileChannels + outChannels]) * s
-                            for c in 0..<outChannels {
-                                // premultiplied colour + white × (1 − alpha)
-                                dst[c * n + i] = min(Float(src[i * fileChannels + c]) * s + (1 - a), 1)
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            var buf = [UInt8](repeating: 0, count: fileChannels * n)
-            ok = buf.withUnsafeMutableBytes { b in
-                png_image_finish_read(&image, nil, b.baseAddress, Int32(fileChannels * w), nil)
-            }
-            if ok != 0 {
-                buf.withUnsafeBufferPointer { src in
-                    pixels.withUnsafeMutableBufferPointer { dst in
-                        let s: Float = 1 / 255
-                        for i in 0..<n {
-                            let a = Float(src[i * fileChannels + outChannels]) * s
-                            for c in 0..<outChannels {
-                                let v = Float(src[i * fileChannels + c]) * s
-                                dst[c * n + i] = a == 1 ? v : a * v + (1 - a)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard ok != 0 else {
+        let w = Int(image.width), h = Int(image.height)
+        let pixels = sixteen
+            ? finishRead(&image, UInt16.self, premultiplied: true, outChannels: outChannels, fileChannels: fileChannels)
+            : finishRead(&image, UInt8.self, premultiplied: false, outChannels: outChannels, fileChannels: fileChannels)
+        guard let pixels else {
             let msg = message(of: &image)
             png_image_free(&image)
             throw ImagingError(msg.contains("end of data") || msg.contains("Not enough") ? .truncated : .decodeFailed,
@@ -140,6 +102,28 @@ public enum PNG {
         }
         if image.warning_or_error != 0 { png_image_free(&image) }
         return Image(channels: outChannels, height: h, width: w, pixels: pixels)
+    }
+
+    /// Finishes the read into `Sample`-sized channels (colour then alpha) and composites on white,
+    /// planar. 16-bit "linear" buffers come premultiplied by alpha, 8-bit ones do not.
+    private static func finishRead<Sample: FixedWidthInteger & UnsignedInteger>(
+        _ image: inout png_image, _: Sample.Type, premultiplied: Bool, outChannels: Int, fileChannels: Int
+    ) -> [Float]? {
+        let w = Int(image.width), n = w * Int(image.height)
+        var buf = [Sample](repeating: 0, count: fileChannels * n)
+        let ok = buf.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(fileChannels * w), nil) }
+        guard ok != 0 else { return nil }
+        let scale = 1 / Float(Sample.max)
+        var pixels = [Float](repeating: 0, count: outChannels * n)
+        for i in 0..<n {
+            let a = Float(buf[i * fileChannels + outChannels]) * scale
+            for c in 0..<outChannels {
+                let v = Float(buf[i * fileChannels + c]) * scale
+                // colour (weighted by alpha) + white × (1 − alpha); exactly v where opaque
+                pixels[c * n + i] = min((premultiplied ? v : a * v) + (1 - a), 1)
+            }
+        }
+        return pixels
     }
 
     static func message(of image: inout png_image) -> String {
