@@ -95,6 +95,8 @@ extension Tensor {
 /// again, like PyTorch's `autograd.grad(..., create_graph=True)`.
 public func grad(of output: Tensor, wrt inputs: [Tensor], createGraph: Bool = false) -> [Tensor] {
     precondition(output.count == 1, "grad(of:) needs a one-element output, got shape \(output.shape)")
+    // Inside withNoGrad the forward pass recorded nothing, so every gradient would silently be zero.
+    precondition(GradMode.isEnabled || !createGraph, "grad(of:createGraph: true) inside withNoGrad: no graph was recorded")
     let grads = backpropagate(output, seed: .ones(output.shape), targets: inputs, createGraph: createGraph).grads
     return inputs.map { grads[ObjectIdentifier($0)] ?? .zeros($0.shape) }
 }

@@ -23,8 +23,15 @@ public enum Checkpoint {
     public static func load(into module: Module, from path: String, strict: Bool = true,
                             ignoring: [String] = []) throws -> [String: String] {
         let file = try SafeTensors.read(path, including: { !matches($0, ignoring) })
-        try assign(file.tensors, to: module.namedParameters(), strict: strict, ignoring: ignoring, source: path)
+        try assign(file.tensors, to: module, strict: strict, ignoring: ignoring, source: path)
         return file.metadata
+    }
+
+    /// Copies already-read tensors into a module's parameters by name, with the checks of `load`
+    /// (for files that hold several modules under prefixes, or only part of a network).
+    public static func assign(_ tensors: [String: Tensor], to module: Module, strict: Bool = true,
+                              ignoring: [String] = [], source: String) throws {
+        try NN.assign(tensors, to: module.namedParameters(), strict: strict, ignoring: ignoring, source: source)
     }
 }
 

@@ -42,7 +42,8 @@ public final class InstanceNorm2d: Module {
 /// global random state. (DeblurGAN never switches to eval, so its dropout stays on at test time.)
 public final class Dropout: Module {
     public let p: Float
-    private var generator: RandomGenerator
+    /// Settable, so a trainer can derive each step's masks from (seed, step) and resume bit-identically.
+    public var generator: RandomGenerator
 
     public init(_ p: Float = 0.5, generator: RandomGenerator) {
         precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")

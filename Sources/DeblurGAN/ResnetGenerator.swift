@@ -1,0 +1,97 @@
+import Autograd
+import NN
+
+/// DeblurGAN's generator, `resnet_9blocks` of the official code, layer for layer, so that its
+/// `namedParameters()` are the keys of the released state_dict (`model.1.weight`,
+/// `model.10.conv_block.6.bias`, `model.26.weight`, …) and those weights load by name:
+///
+///     0 ReflectionPad(3) · 1 Conv 3→ngf k7 · 2 IN · 3 ReLU
+///     4 Conv ngf→2ngf k3 s2 p1 · 5 IN · 6 ReLU · 7 Conv 2ngf→4ngf k3 s2 p1 · 8 IN · 9 ReLU
+///     10 … 9+B  B ResBlocks(4ngf)
+///     ConvTranspose 4ngf→2ngf k3 s2 p1 op1 · IN · ReLU · ConvTranspose 2ngf→ngf · IN · ReLU
+///     ReflectionPad(3) · Conv ngf→3 k7 · Tanh
+///
+/// The indices after the blocks shift with the block count exactly as the official Sequential's
+/// do (with 9 blocks the last conv is `model.26`). InstanceNorm has no affine parameters, every
+/// convolution has a bias, weights start N(0, 0.02) and biases 0, as the official `weights_init`.
+///
+/// With `learnResidual` (the official README's setting) the network predicts a correction:
+/// output = clamp(input + model(input), −1, 1). Images are in [−1, 1].
+public final class ResnetGenerator: Module {
+    public let model: Sequential
+    public let learnResidual: Bool
+
+    /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
+    public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
+                dropout: Float = 0.5, using rng: inout RandomGenerator) {
+        precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
+        let initialiser = Initialiser.normal(std: 0.02)
+        var layers: [Module] = [
+            ReflectionPad2d(3),
+            Conv2d(channels, ngf, kernelSize: 7, initialiser: initialiser, using: &rng),
+            InstanceNorm2d(ngf), ReLU(),
+        ]
+        for mult in [1, 2] {
+            layers += [Conv2d(ngf * mult, ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1,
+                              initialiser: initialiser, using: &rng),
+                       InstanceNorm2d(ngf * mult * 2), ReLU()]
+        }
+        for _ in 0..<blocks {
+            var blockRNG = rng.split()
+            layers.append(ResnetBlock(channels: ngf * 4, dropout: dropout, using: &blockRNG))
+        }
+        for mult in [4, 2] {
+            layers += [ConvTranspose2d(ngf * mult, ngf * mult / 2, kernelSize: 3, stride: 2, padding: 1,
+                                       outputPadding: 1, initialiser: initialiser, using: &rng),
+                       InstanceNorm2d(ngf * mult / 2), ReLU()]
+        }
+        layers += [ReflectionPad2d(3), Conv2d(ngf, channels, kernelSize: 7, initialiser: initialiser, using: &rng), Tanh()]
+        model = Sequential(layers)
+        self.learnResidual = learnResidual
+    }
+
+    public override var children: [(name: String, module: Module)] { [("model", model)] }
+
+    /// x: [N, C, H, W] in [−1, 1] with H and W multiples of 4 (the two stride-2 convolutions).
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[2] % 4 == 0 && x.shape[3] % 4 == 0,
+                     "ResnetGenerator needs [N, C, H, W] with H and W multiples of 4, got \(x.shape); `Deblurrer` pads any size")
+        let y = model(x)
+        return learnResidual ? (x + y).clamp(-1, 1) : y
+    }
+
+    /// The dropout layers of every ResBlock, in order.
+    public var dropouts: [Dropout] { namedModules().compactMap { $0.module as? Dropout } }
+
+    /// Gives every dropout layer a fresh generator derived from `seed`. The trainer calls it once
+    /// per step with a seed derived from (run seed, step), so a resumed run draws the very same
+    /// dropout masks as an uninterrupted one.
+    public func reseedDropout(_ seed: UInt64) {
+        var rng = RandomGenerator(seed: seed)
+        for d in dropouts { d.generator = rng.split() }
+    }
+}
+
+/// `conv_block` of the official ResnetBlock: 0 ReflectionPad(1) · 1 Conv 3×3 · 2 IN · 3 ReLU ·
+/// 4 Dropout(0.5) · 5 ReflectionPad(1) · 6 Conv 3×3 · 7 IN, and output x + conv_block(x).
+/// (The released weights use this two-conv layout; a later commit of the repository collapsed
+/// it to one conv by an operator-precedence slip.)
+public final class ResnetBlock: Module {
+    public let convBlock: Sequential
+
+    public init(channels: Int, dropout: Float = 0.5, using rng: inout RandomGenerator) {
+        let initialiser = Initialiser.normal(std: 0.02)
+        convBlock = Sequential(
+            ReflectionPad2d(1),
+            Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),
+            InstanceNorm2d(channels), ReLU(),
+            Dropout(dropout, generator: rng.split()),
+            ReflectionPad2d(1),
+            Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),
+            InstanceNorm2d(channels))
+    }
+
+    public override var children: [(name: String, module: Module)] { [("conv_block", convBlock)] }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x + convBlock(x) }
+}

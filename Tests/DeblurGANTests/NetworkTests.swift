@@ -1,0 +1,88 @@
+import Autograd
+import Foundation
+import NN
+import Testing
+@testable import DeblurGAN
+
+/// A fixture file from Tests/DeblurGANTests/Fixtures (made by make_fixtures.py).
+func fixture(_ name: String) throws -> String {
+    let url = try #require(Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Fixtures"))
+    return url.path
+}
+
+func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
+    precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
+    return zip(a.data, b.data).map { abs($0 - $1) }.max() ?? 0
+}
+
+@Suite struct Networks {
+    @Test func generatorHasThePapersCountAndNames() {
+        var rng = RandomGenerator(seed: 1)
+        let g = ResnetGenerator(ngf: 64, blocks: 9, using: &rng)
+        #expect(g.parameterCount == 11_378_179)
+        let names = g.namedParameters().map(\.name)
+        for name in ["model.1.weight", "model.1.bias", "model.4.weight", "model.7.bias",
+                     "model.10.conv_block.1.weight", "model.10.conv_block.6.bias", "model.18.conv_block.6.weight",
+                     "model.19.weight", "model.22.bias", "model.26.weight", "model.26.bias"] {
+            #expect(names.contains(name), "missing \(name)")
+        }
+        #expect(names.count == 2 + 2 + 2 + 9 * 4 + 2 + 2 + 2)
+        #expect(g.namedParameters().first { $0.name == "model.19.weight" }?.tensor.shape == [256, 128, 3, 3])
+        // N(0, 0.02) weights, zero biases.
+        let w = g.namedParameters().first { $0.name == "model.10.conv_block.1.weight" }!.tensor.data
+        let std = (w.map { $0 * $0 }.reduce(0, +) / Float(w.count)).squareRoot()
+        #expect(abs(std - 0.02) < 0.001)
+        #expect(g.namedParameters().filter { $0.name.hasSuffix("bias") }.allSatisfy { $0.tensor.data.allSatisfy { $0 == 0 } })
+    }
+
+    @Test func indicesShiftWithTheBlockCount() {
+        var rng = RandomGenerator(seed: 1)
+        let g = ResnetGenerator(ngf: 8, blocks: 2, using: &rng)
+        let names = g.namedParameters().map(\.name)
+        #expect(names.contains("model.11.conv_block.6.weight"))
+        #expect(names.contains("model.12.weight"))  // first ConvTranspose right after 10 + 2 blocks
+        #expect(names.last == "model.19.bias")
+        #expect(g.dropouts.count == 2)
+    }
+
+    @Test func criticHasThePapersCountAndNames() {
+        var rng = RandomGenerator(seed: 1)
+        let d = PatchCritic(using: &rng)
+        #expect(d.parameterCount == 2_764_737)
+        #expect(d.namedParameters().map(\.name) == [0, 2, 5, 8, 11].flatMap { ["model.\($0).weight", "model.\($0).bias"] })
+    }
+
+    /// Official-named PyTorch weights load by name, and both networks reproduce PyTorch's outputs.
+    @Test func forwardPassesMatchPyTorch() throws {
+        let io = try SafeTensors.read(try fixture("io_2x3x16x12")).tensors
+        var rng = RandomGenerator(seed: 0)
+        let g = ResnetGenerator(ngf: 4, blocks: 1, using: &rng)
+        // The file also has InstanceNorm running statistics, like the released weights.
+        try Checkpoint.load(into: g, from: try fixture("generator_ngf4_b1"), ignoring: ["running_mean", "running_var"])
+        g.eval()
+        let d = PatchCritic(ndf: 4, using: &rng)
+        try Checkpoint.load(into: d, from: try fixture("critic_ndf4_l3"))
+
+        let x = io["input"]!
+        withNoGrad {
+            #expect(maxAbsDifference(g(x), io["generator_residual"]!) < 1e-4)
+            #expect(maxAbsDifference(g.model(x), io["generator_plain"]!) < 1e-4)
+            #expect(maxAbsDifference(d(x), io["critic"]!) < 1e-4)
+        }
+    }
+
+    @Test func dropoutIsActiveOnlyInTraining() {
+        var rng = RandomGenerator(seed: 3)
+        let g = ResnetGenerator(ngf: 4, blocks: 1, using: &rng)
+        let x = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, using: &rng)
+        g.eval()
+        let a = withNoGrad { g(x) }, b = withNoGrad { g(x) }
+        #expect(a.data == b.data)
+        g.train()
+        g.reseedDropout(1); let c = withNoGrad { g(x) }
+        g.reseedDropout(1); let d = withNoGrad { g(x) }
+        g.reseedDropout(2); let e = withNoGrad { g(x) }
+        #expect(c.data == d.data)
+        #expect(c.data != e.data)
+    }
+}
