@@ -10,13 +10,11 @@ extension Tensor {
     /// Applies `f` to every value.
     @inline(__always)
     func mapValues(_ f: (Float) -> Float) -> [Float] {
-        var out = [Float](repeating: 0, count: count)
         data.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
+            uninitialisedFloats(x.count) { y in
                 for i in 0..<x.count { y[i] = f(x[i]) }
             }
         }
-        return out
     }
 }
 
@@ -53,10 +51,9 @@ func zipBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> ([I
         preconditionFailure("shapes \(a.shape) and \(b.shape) do not broadcast")
     }
     let n = shape.reduce(1, *)
-    var out = [Float](repeating: 0, count: n)
-    a.data.withUnsafeBufferPointer { x in
+    let out = a.data.withUnsafeBufferPointer { x in
         b.data.withUnsafeBufferPointer { y in
-            out.withUnsafeMutableBufferPointer { o in
+            uninitialisedFloats(n) { o in
                 if a.shape == b.shape {
                     for i in 0..<n { o[i] = f(x[i], y[i]) }
                 } else if b.count == 1 {

@@ -19,10 +19,9 @@ public func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool 
                  "matmul: batch shapes \(batchA) and \(batchB) differ")
     let batch = batchA.isEmpty ? batchB : batchA
     let count = batch.reduce(1, *)
-    var out = [Float](repeating: 0, count: count * m * n)
-    a.data.withUnsafeBufferPointer { pa in
+    let out = a.data.withUnsafeBufferPointer { pa in
         b.data.withUnsafeBufferPointer { pb in
-            out.withUnsafeMutableBufferPointer { pc in
+            uninitialisedFloats(count * m * n) { pc in   // sgemm with β = 0 writes every element
                 let strideA = batchA.isEmpty ? 0 : m * k, strideB = batchB.isEmpty ? 0 : k * n
                 for i in 0..<count {
                     sgemm(transA, transB, m, n, k, pa.baseAddress! + i * strideA, pb.baseAddress! + i * strideB,

@@ -39,10 +39,9 @@ extension Tensor {
         let newShape = order.map { shape[$0] }
         let inStrides = Tensor.strides(of: shape)
         let strides = order.map { inStrides[$0] }
-        var out = [Float](repeating: 0, count: count)
         var index = [Int](repeating: 0, count: rank)
-        data.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
+        let out = data.withUnsafeBufferPointer { x in
+            uninitialisedFloats(count) { o in
                 var src = 0
                 for i in 0..<o.count {
                     o[i] = x[src]
@@ -161,10 +160,9 @@ extension Tensor {
         let planes = count / map.inputSize, m = map.index.count
         precondition(planes * map.inputSize == count && newShape.reduce(1, *) == planes * m,
                      "gatherPlanes: \(shape) does not split into planes of \(map.inputSize) for \(newShape)")
-        var out = [Float](repeating: 0, count: planes * m)
-        data.withUnsafeBufferPointer { x in
+        let out = data.withUnsafeBufferPointer { x in
             map.index.withUnsafeBufferPointer { idx in
-                out.withUnsafeMutableBufferPointer { o in
+                uninitialisedFloats(planes * m) { o in
                     let (xp, op) = (x.baseAddress!, o.baseAddress!)
                     parallelChunks(planes, grain: Swift.max(1, 65_536 / Swift.max(m, 1))) { range in
                         for p in range {

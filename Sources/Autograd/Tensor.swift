@@ -82,6 +82,16 @@ extension Tensor {
     }
 }
 
+/// A buffer of `count` floats that `fill` writes completely — skips zeroing memory that is about
+/// to be overwritten anyway (outputs of elementwise ops, GEMMs, gathers).
+@inline(__always)
+func uninitialisedFloats(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+        fill(buffer)
+        initialised = count
+    }
+}
+
 extension Tensor: CustomStringConvertible {
     public var description: String {
         let shown = data.prefix(8).map { String(format: "%.4g", $0) }.joined(separator: ", ")
