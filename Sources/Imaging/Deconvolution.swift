@@ -80,14 +80,19 @@ public enum Deconvolution {
     /// started from the blurred image itself (as MATLAB's `deconvlucy`; scikit-image starts from a
     /// constant 0.5), with convolutions using `boundary` (default symmetric). More iterations
     /// sharpen more and amplify noise more: the iteration count is the regulariser.
+    ///
+    /// `onIteration(n, estimate)` (if given) sees the clamped estimate after each iteration n =
+    /// 1…iterations, so one run traces quality against iteration count (RL's semi-convergence)
+    /// and a long loop can report progress or stop by throwing.
     public static func richardsonLucy(_ blurred: Image, kernel: Kernel, iterations: Int = 30,
-                                      boundary: Boundary = .symmetric) -> Image {
+                                      boundary: Boundary = .symmetric,
+                                      onIteration: ((_ iteration: Int, _ estimate: Image) throws -> Void)? = nil) rethrows -> Image {
         precondition(iterations >= 0, "iterations must be non-negative")
         let flipped = kernel.flipped()
         let tiny: Float = 1e-6
         let y = blurred.clamped()
         var x = y
-        for _ in 0..<iterations {
+        for n in stride(from: 1, through: iterations, by: 1) {
             var ratio = x.convolved(with: kernel, boundary: boundary)
             ratio.pixels.withUnsafeMutableBufferPointer { r in
                 y.pixels.withUnsafeBufferPointer { yy in
@@ -100,6 +105,7 @@ public enum Deconvolution {
                     for i in 0..<p.count { p[i] *= c[i] }
                 }
             }
+            try onIteration?(n, x.clamped())
         }
         return x.clamped()
     }

@@ -14,8 +14,8 @@ public enum Catalog {
     public static let lessons: [CatalogEntry] = [
         CatalogEntry(
             id: "blur-model", folder: "01-blur-model", title: "The blur model",
-            teaches: "I_B = k(M) * I_S + N: camera-shake kernels, uniform and spatially varying blur, noise; Wiener and Richardson–Lucy with the true vs a wrong kernel; PSNR/SSIM",
-            quickTime: "~1 min", fullTime: "~10 min"),
+            teaches: "I_B = k(M) * I_S + N: camera-shake kernels, uniform and spatially varying blur, noise; Wiener and Richardson–Lucy with the true vs a wrong kernel; PSNR/SSIM against noise; why blind deblurring is ill-posed",
+            quickTime: "~5 s", fullTime: "~1 min"),
         CatalogEntry(
             id: "gan-minimax", folder: "02-gan-minimax", title: "GAN minimax and its failure modes",
             teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports; vanishing generator gradients; mode collapse on 8 and 25 Gaussians",
