@@ -39,17 +39,19 @@ let package = Package(
         .target(name: "DeblurGAN", dependencies: ["Autograd", "NN", "Imaging", "GANKit"], swiftSettings: optimised),
 
         // The `course` command.
-        .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", argumentParser]),
+        .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", "GANKit", "Imaging", "DeblurGAN", argumentParser]),
         // A tiny lesson that NotebookTests run as a subprocess (runner end to end, cache, Ctrl-C).
         .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
-        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "CBLAS", argumentParser], path: "Benchmarks"),
+        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "DeblurGAN", "CBLAS", argumentParser], path: "Benchmarks"),
 
         // The lessons, one executable each, named by lesson id (`swift run -c release gan-minimax --quick`).
         lesson("blur-model", "01-blur-model", ["Imaging"]),
         lesson("gan-minimax", "02-gan-minimax", ["NN", "GANKit"]),
         lesson("wgan-critic", "03-wgan-critic", ["NN", "GANKit"]),
         lesson("gradient-penalty", "04-gradient-penalty", ["NN", "GANKit"]),
+        lesson("conditional-gan", "05-conditional-gan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
+        lesson("deblurgan", "06-deblurgan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),

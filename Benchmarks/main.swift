@@ -1,7 +1,10 @@
 import ArgumentParser
 import Autograd
 import CBLAS
+import DeblurGAN
 import Foundation
+import GANKit
+import NN
 
 // The course's speed, measured in release mode. Workload names follow ../shared/bench/torch_ref.py
 // where the same work exists there, so the two outputs can be joined on (workload, threads).
@@ -49,6 +52,38 @@ func workloads() -> [Workload] {
         u.grad = nil
         y.sum().backward()
     })
+
+    // One critic step of each toy GAN on 8-Gaussian-sized data, as torch_ref.py: 2→512→512→512 MLPs, batch 256.
+    let G = mlp([2, 512, 512, 512, 2], using: &rng), D = mlp([2, 512, 512, 512, 1], using: &rng)
+    let optD = Adam(parameters: D.parameters(), learningRate: 1e-4, betas: (0.5, 0.9))
+    let real = Tensor.normal([256, 2], using: &rng)
+    for (name, loss) in [("toy_wgangp_critic_step", GANLoss.wganGP(lambda: 10)), ("toy_nsgan_d_step", .nonSaturating)] {
+        var stepRng = rng.split()
+        list.append(Workload(name: name, flops: nil, note: { _ in "" }) {
+            let fake = withNoGrad { G(Tensor.normal([256, 2], using: &stepRng)) }
+            let l = loss.discriminatorLoss({ D($0) }, real: real, fake: fake, using: &stepRng).loss
+            optD.zeroGrad(); l.backward(); optD.step()
+        })
+    }
+
+    // DeblurGAN's networks, as torch_ref.py: the generator's forward + backward of sum(G(x)), and one
+    // WGAN-GP critic step (Adam, β = (0.5, 0.999), penalty on per-sample interpolates, λ = 10).
+    for (tag, width, blocks, shape) in [("full", 64, 9, [1, 3, 256, 256]), ("small", 16, 6, [4, 3, 64, 64])] {
+        let g = ResnetGenerator(ngf: width, blocks: blocks, using: &rng)
+        let x = Tensor.uniform(shape, low: -1, high: 1, using: &rng)
+        list.append(Workload(name: "gen_\(tag)_fwd_bwd", flops: nil, note: { _ in "" }) {
+            g.zeroGrad()
+            g(x).sum().backward()
+        })
+        let d = PatchCritic(ndf: width, using: &rng)
+        let opt = Adam(parameters: d.parameters(), learningRate: 1e-4, betas: (0.5, 0.999))
+        let r = Tensor.uniform(shape, using: &rng), f = Tensor.uniform(shape, using: &rng)
+        var penaltyRng = rng.split()
+        list.append(Workload(name: "critic_\(tag)_wgangp_step", flops: nil, note: { _ in "" }) {
+            let loss = d(f).mean() - d(r).mean() + 10 * gradientPenalty({ d($0) }, real: r, fake: f, using: &penaltyRng)
+            opt.zeroGrad(); loss.backward(); opt.step()
+        })
+    }
 
     // One ResBlock-sized convolution: 3×3, 256 → 256 channels, 64×64, forward + backward.
     let x = Tensor.normal([1, 256, 64, 64], using: &rng)

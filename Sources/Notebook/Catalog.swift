@@ -18,12 +18,12 @@ public enum Catalog {
             quickTime: "~5 s", fullTime: "~1 min"),
         CatalogEntry(
             id: "gan-minimax", folder: "02-gan-minimax", title: "GAN minimax and its failure modes",
-            teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports; vanishing generator gradients; mode collapse on 8 and 25 Gaussians",
-            quickTime: "~1 min", fullTime: "~15 min"),
+            teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports (parallel lines); vanishing generator gradients; the −log D objective KL(P_g‖P_r) − 2·JS; KL asymmetry; mode collapse on 8 Gaussians",
+            quickTime: "~30 s", fullTime: "~6 min"),
         CatalogEntry(
             id: "wgan-critic", folder: "03-wgan-critic", title: "Wasserstein distance and the WGAN critic",
             teaches: "earth mover's distance, the Kantorovich–Rubinstein dual, a clipped critic with RMSProp and n_critic; weights piling at ±c; exploding and vanishing gradients",
-            quickTime: "~1 min", fullTime: "~15 min"),
+            quickTime: "~20 s", fullTime: "~6 min (14 min on a busy machine)"),
         CatalogEntry(
             id: "gradient-penalty", folder: "04-gradient-penalty", title: "WGAN-GP: the gradient penalty",
             teaches: "interpolates x̂ = εx_r + (1−ε)x_g, the penalty λ(‖∇D(x̂)‖ − 1)², critic surfaces and gradient-norm maps, clipping vs GP, a λ sweep, every loss variant side by side",
@@ -34,8 +34,8 @@ public enum Catalog {
             quickTime: "~3 min", fullTime: "~30 min"),
         CatalogEntry(
             id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
-            teaches: "ResNet generator, PatchGAN critic, WGAN-GP + perceptual loss; training on synthetic trajectory blur; PSNR/SSIM against the blurred input and the deconvolution baselines",
-            quickTime: "~5 min", fullTime: "~2 h"),
+            teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo; content losses compared; the model `course deblur` uses",
+            quickTime: "~40 s", fullTime: "~25–60 min"),
     ]
 
     public static var ids: [String] { lessons.map(\.id) }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Autograd
+import DeblurGAN
+import Foundation
+import Imaging
+import NN
+
+extension Course {
+    /// `course deblur IN.png OUT.png`: a trained DeblurGAN generator applied to one photo of any
+    /// size. Every failure is one line on stderr and a documented exit code (sysexits.h values).
+    struct Deblur: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deblur a PNG photo of any size with a trained DeblurGAN generator.",
+            discussion: """
+                Without --checkpoint it uses the model the deblurgan lesson trains, \(TrainedCheckpoint.defaultPath) \
+                (relative to the current folder, normally the package root). The image is reflect-padded to the \
+                network's stride of 4 and, if larger than --tile, processed in overlapping tiles, so memory stays \
+                bounded for any size. Gray images come out as RGB. The output is written atomically.
+
+                Exit codes: 0 success; 64 usage error; 65 the input is not a readable PNG or the checkpoint holds \
+                no usable generator; 66 the input or the --checkpoint file does not exist (or is a folder); 69 no \
+                --checkpoint given and the lesson has not trained one yet; 73 the output cannot be written.
+                """)
+
+        @Argument(help: ArgumentHelp("The blurred photo (PNG).", valueName: "in.png"))
+        var input: String
+
+        @Argument(help: ArgumentHelp("Where to write the deblurred photo (PNG).", valueName: "out.png"))
+        var output: String
+
+        @Option(help: ArgumentHelp("A DeblurGAN trainer checkpoint or generator weights (safetensors). Default: \(TrainedCheckpoint.defaultPath).",
+                                   valueName: "file"))
+        var checkpoint: String?
+
+        @Option(help: "Tile side in pixels (a multiple of 4, at least 64); smaller tiles use less memory.")
+        var tile = 512
+
+        @Option(help: "Threads for OpenBLAS and the engine (the result does not depend on it).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard tile % 4 == 0 && tile >= 64 else { throw ValidationError("--tile must be a multiple of 4, at least 64, got \(tile).") }
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+            guard output.lowercased().hasSuffix(".png") else { throw ValidationError("the output must be a .png file, got \(output).") }
+        }
+
+        /// A one-line failure with its exit code.
+        struct Failure: Error {
+            let code: Int32
+            let message: String
+        }
+
+        func run() throws {
+            do {
+                try deblur()
+            } catch let failure as Failure {
+                FileHandle.standardError.write(Data("course deblur: \(failure.message)\n".utf8))
+                throw ExitCode(failure.code)
+            }
+        }
+
+        private func deblur() throws {
+            let fm = FileManager.default
+            func isFolder(_ path: String) -> Bool {
+                var dir: ObjCBool = false
+                return fm.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
+            }
+            guard fm.fileExists(atPath: input) else { throw Failure(code: 66, message: "\(input): no such file") }
+            guard !isFolder(input) else { throw Failure(code: 66, message: "\(input): is a folder, not a PNG file") }
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            guard isFolder(folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) does not exist") }
+            guard fm.isWritableFile(atPath: folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) is not writable") }
+            guard !isFolder(output) else { throw Failure(code: 73, message: "\(output): is a folder") }
+
+            let weights = checkpoint ?? TrainedCheckpoint.defaultPath
+            guard fm.fileExists(atPath: weights), !isFolder(weights) else {
+                if checkpoint != nil { throw Failure(code: 66, message: "\(weights): no such checkpoint file") }
+                throw Failure(code: 69, message: "no trained model at \(weights): train one with `Scripts/course run deblurgan` (about 15–50 min on 2 cores), or pass --checkpoint FILE")
+            }
+
+            let image: Image
+            do { image = try PNG.read(input) } catch let error as ImagingError {
+                throw Failure(code: 65, message: error.description)
+            }
+            Engine.setThreads(threads)
+            let generator: ResnetGenerator
+            do { generator = try ResnetGenerator(contentsOf: weights, learnResidual: Self.learnResidual(weights)) } catch {
+                // A file-format error arrives wrapped with the path already in its message: name the file once.
+                throw Failure(code: 65, message: "\(error)".replacingOccurrences(of: "\(weights): \(weights): ", with: "\(weights): "))
+            }
+
+            let start = Date()
+            let restored = Deblurrer(generator: generator, tileSize: tile).deblur(image: image)
+            let seconds = Date().timeIntervalSince(start)
+            do { try PNG.write(restored, to: output) } catch {
+                throw Failure(code: 73, message: "\(error)")
+            }
+            print(String(format: "%@ (%d × %d) → %@ in %.2f s (%@, %d thread%@)", input, image.width, image.height, output, seconds,
+                         weights, threads, threads == 1 ? "" : "s"))
+        }
+
+        /// A trainer checkpoint records whether its generator learns a residual; bare generator
+        /// weights (the official release) do not, and their README's commands use it.
+        static func learnResidual(_ path: String) -> Bool {
+            guard let json = (try? SafeTensors.read(path, including: { _ in false }))?.metadata["config"]?.data(using: .utf8),
+                  let config = try? JSONDecoder().decode(DeblurGANConfig.self, from: json) else { return true }
+            return config.learnResidual
+        }
+    }
+}

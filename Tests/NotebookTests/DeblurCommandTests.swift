@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// `course deblur` as a real subprocess: every bad input is one line on stderr with its documented
+/// exit code, and a tiny generator checkpoint (written here by hand in the safetensors format)
+/// deblurs a photo, tiled, into a PNG of the input's size.
+@Suite(.serialized) struct DeblurCommandTests {
+    let course = productsFolder.appendingPathComponent("course").path
+    let photo = packageRoot.appendingPathComponent("Data/clock_motion.png").path
+
+    /// A safetensors file of float32 zeros with the given names and shapes.
+    func writeSafeTensors(_ tensors: [(String, [Int])], to url: URL) throws {
+        var header: [String: Any] = ["__metadata__": ["format": "pt"]]
+        var offset = 0
+        for (name, shape) in tensors {
+            let bytes = shape.reduce(1, *) * 4
+            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
+        }
+        let json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var data = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(json)
+        data.append(Data(count: offset))
+        try data.write(to: url)
+    }
+
+    /// The official generator layout with ngf 1 and no ResBlocks (model.1 … model.17). All weights
+    /// zero: the network's correction is tanh(0) = 0, so with learn_residual the output is the input.
+    func tinyGenerator() throws -> URL {
+        let url = try temporaryFolder("deblur").appendingPathComponent("tiny.safetensors")
+        try writeSafeTensors([
+            ("model.1.weight", [1, 3, 7, 7]), ("model.1.bias", [1]),
+            ("model.4.weight", [2, 1, 3, 3]), ("model.4.bias", [2]),
+            ("model.7.weight", [4, 2, 3, 3]), ("model.7.bias", [4]),
+            ("model.10.weight", [4, 2, 3, 3]), ("model.10.bias", [2]),
+            ("model.13.weight", [2, 1, 3, 3]), ("model.13.bias", [1]),
+            ("model.17.weight", [3, 1, 7, 7]), ("model.17.bias", [3]),
+        ], to: url)
+        return url
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    func pngSize(_ url: URL) throws -> (width: Int, height: Int) {
+        let d = [UInt8](try Data(contentsOf: url))
+        #expect(d.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        func be(_ i: Int) -> Int { d[i..<(i + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (be(16), be(20))
+    }
+
+    func expectOneLineFailure(_ result: ToolResult, code: Int32, _ message: String) {
+        #expect(result.status == code, "\(result.output)\n\(result.error)")
+        let lines = result.error.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.error)")
+        #expect(result.error.hasPrefix("course deblur: ") && result.error.contains(message), "\(result.error)")
+    }
+
+    @Test func deblursAPhotoWithATinyCheckpoint() throws {
+        let checkpoint = try tinyGenerator()
+        let out = checkpoint.deletingLastPathComponent().appendingPathComponent("clock.png")
+        let result = try runTool(course, ["deblur", photo, out.path, "--checkpoint", checkpoint.path, "--tile", "128", "--threads", "1"])
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        #expect(result.output.contains("(400 × 300) → \(out.path) in "), "\(result.output)")
+        let size = try pngSize(out)
+        #expect(size.width == 400 && size.height == 300)
+        #expect(leftoverTemporaries(out.deletingLastPathComponent()).isEmpty)
+    }
+
+    func leftoverTemporaries(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix(".") }
+    }
+
+    @Test func badInputsAreOneLineErrors() throws {
+        let checkpoint = try tinyGenerator().path
+        let folder = try temporaryFolder("deblur")
+        let out = folder.appendingPathComponent("out.png").path
+        let licences = packageRoot.appendingPathComponent("Data/LICENSES.md").path
+        expectOneLineFailure(try runTool(course, ["deblur", folder.appendingPathComponent("nope.png").path, out, "--checkpoint", checkpoint]),
+                             code: 66, "nope.png: no such file")
+        expectOneLineFailure(try runTool(course, ["deblur", folder.path, out, "--checkpoint", checkpoint]), code: 66, "is a folder")
+        expectOneLineFailure(try runTool(course, ["deblur", licences, out, "--checkpoint", checkpoint]), code: 65, "not a PNG file")
+        expectOneLineFailure(try runTool(course, ["deblur", photo, "/nonexistent-folder/out.png", "--checkpoint", checkpoint]),
+                             code: 73, "the folder /nonexistent-folder does not exist")
+        expectOneLineFailure(try runTool(course, ["deblur", photo, out, "--checkpoint", folder.appendingPathComponent("none.safetensors").path]),
+                             code: 66, "no such checkpoint file")
+        // A PNG given as the checkpoint, and a safetensors file without a generator.
+        expectOneLineFailure(try runTool(course, ["deblur", photo, out, "--checkpoint", photo]), code: 65, "clock_motion.png: ")
+        let other = folder.appendingPathComponent("other.safetensors")
+        try writeSafeTensors([("features.0.weight", [64, 3, 3, 3])], to: other)
+        expectOneLineFailure(try runTool(course, ["deblur", photo, out, "--checkpoint", other.path]), code: 65, "no generator weights")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func withoutACheckpointItSaysHowToTrainOne() throws {
+        let empty = try temporaryFolder("deblur")
+        let result = try runTool(course, ["deblur", photo, empty.appendingPathComponent("out.png").path], in: empty)
+        expectOneLineFailure(result, code: 69, "no trained model at out/deblurgan/deblurgan.safetensors: train one with `Scripts/course run deblurgan`")
+    }
+
+    @Test func theOutputMustBeAPNG() throws {
+        let result = try runTool(course, ["deblur", photo, "/tmp/out.jpg"])
+        #expect(result.status == 64)
+        #expect(result.error.contains("the output must be a .png file"))
+    }
+}
