@@ -69,7 +69,8 @@ public enum Ticks {
     /// as m×10ᵏ. Uses a true minus sign (−), as typeset mathematics does.
     static func format(_ value: Double, step: Double) -> String {
         let magnitude = Swift.max(abs(value), abs(step))
-        if value != 0 && (magnitude >= 1e5 || magnitude < 1e-3) {
+        // A step below 10⁻³ needs it too, or 0.0010, 0.0015, … would all round to "0".
+        if value != 0 && (magnitude >= 1e5 || magnitude < 1e-3 || (step > 0 && step < 1e-3)) {
             let e = Int(floor(log10(abs(value))))
             let mantissa = value / pow(10, Double(e))
             let digits = Swift.max(0, e - Int(floor(log10(abs(step)) + 1e-9)))

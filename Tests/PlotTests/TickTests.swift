@@ -20,6 +20,9 @@ import Testing
         #expect(Ticks.linear(0, 1, maxCount: 6).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         #expect(Ticks.linear(-10, 10, maxCount: 5).map(\.label) == ["−10", "−5", "0", "5", "10"])
         #expect(Ticks.linear(0, 3e6, maxCount: 4).map(\.label) == ["0", "10⁶", "2×10⁶", "3×10⁶"])
+        // Small steps: every label distinct (it once rounded 0.001, 0.0015, … to "0").
+        let small = Ticks.linear(0.0005, 0.003, maxCount: 6).map(\.label)
+        #expect(Set(small).count == small.count && !small.contains("0"), "\(small)")
     }
 
     @Test func logTicksAreDecades() {
