@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
-        .target(name: "GANKit", dependencies: ["Autograd", "NN", "Plot"], swiftSettings: optimised),
+        .target(name: "GANKit", dependencies: ["Autograd", "NN", "Plot", "Notebook"], swiftSettings: optimised),
         .target(name: "DeblurGAN", dependencies: ["Autograd", "NN", "Imaging", "GANKit"], swiftSettings: optimised),
 
         // The `course` command.

@@ -321,14 +321,8 @@ lesson.cell("Every loss variant side by side") { ctx in
                           steps: ctx.pick(quick: 120, full: 600),
                           seeds: (0..<UInt64(ctx.pick(quick: 1, full: 3))).map { ctx.seed &+ $0 })
     let result = try c.runAll { try ctx.progress($0, of: $1, label: "generator steps") }
-    try ctx.csv("comparison", header: ComparisonResult.tableHeader, rows: result.tableRows)
-    try ctx.text("comparison", result.markdown)
-    try ctx.csv("comparison_runs", header: ComparisonResult.runsHeader, rows: result.runRows)
-    try ctx.figure("comparison_grid", height: ComparisonResult.gridHeight(rows: c.variants.count),
-                   title: "Every loss variant on 8 Gaussians, seed \(c.seeds[0]): samples over training") { fig in
-        result.drawSnapshotGrid(fig)
-    }
-    ctx.say(result.markdown)
+    try result.write(to: ctx, table: "comparison", runs: "comparison_runs", grid: "comparison_grid",
+                     gridTitle: "Every loss variant on 8 Gaussians, seed \(c.seeds[0]): samples over training")
     for r in result.rows {
         ctx.metric("modes_covered_\(r.variant)", r.modesCovered.mean)
         ctx.metric("sliced_w1_\(r.variant)", r.slicedWasserstein.mean)

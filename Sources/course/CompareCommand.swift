@@ -86,14 +86,8 @@ extension Course {
             let names = comparison.variants.map(\.name).joined(separator: ", ")
             lesson.cell("\(names) on \(comparison.data.rawValue): \(comparison.steps) steps × \(comparison.seeds.count) seeds") { ctx in
                 let result = try comparison.runAll { try ctx.progress($0, of: $1, label: "generator steps") }
-                try ctx.csv("table", header: ComparisonResult.tableHeader, rows: result.tableRows)
-                try ctx.text("table", result.markdown)
-                try ctx.csv("runs", header: ComparisonResult.runsHeader, rows: result.runRows)
-                try ctx.figure("grid", height: ComparisonResult.gridHeight(rows: comparison.variants.count),
-                               title: "Samples over training on \(comparison.data.rawValue), seed \(comparison.seeds[0])") { fig in
-                    result.drawSnapshotGrid(fig)
-                }
-                ctx.say(result.markdown)
+                try result.write(to: ctx, table: "table", runs: "runs", grid: "grid",
+                                 gridTitle: "Samples over training on \(comparison.data.rawValue), seed \(comparison.seeds[0])")
             }
             let status = lesson.run(options)
             if status != .success { throw ExitCode(status.rawValue) }
