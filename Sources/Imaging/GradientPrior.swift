@@ -10,17 +10,7 @@ extension Image {
     /// p(I_S) over (k, I_S) prefers the true sharp image or the blurred input with k = δ.
     public func sparseGradientPenalty(alpha: Double = 0.8) -> Double {
         precondition(alpha > 0, "alpha must be positive")
-        var sum = 0.0
-        pixels.withUnsafeBufferPointer { p in
-            for c in 0..<channels {
-                let base = c * planeSize
-                for y in 0..<height { for x in 0..<width {
-                    let v = Double(p[base + y * width + x])
-                    if x + 1 < width { sum += pow(abs(Double(p[base + y * width + x + 1]) - v), alpha) }
-                    if y + 1 < height { sum += pow(abs(Double(p[base + (y + 1) * width + x]) - v), alpha) }
-                } }
-            }
-        }
+        let sum = sumOverForwardDifferences(interiorOnly: false) { Foundation.pow(Swift.abs($0), alpha) }
         return sum / Double(pixels.count)
     }
 }
