@@ -63,9 +63,11 @@ func meanSD(_ v: [Double]) -> (mean: Double, sd: Double) {
 /// Held-out crops blurred with fresh camera-shake kernels, alternating coffee and camera: a pure
 /// function of (photos, count, size, seed), so every cell and every run sees the same crops.
 /// The blur is DeblurGAN's (`BlurPatchDataset`: one random trajectory, expl from the official list),
-/// scaled to our crops (`blurFractions`), computed on a larger region so the crop has no boundary artefact.
+/// scaled to our crops (`blurFractions`), computed on a larger region so the crop has no boundary artefact,
+/// with every kernel centred to the sub-pixel (no translation; see the training section).
 func blurredCrops(_ photos: [Image], count: Int, size: Int, seed: UInt64) -> [BlurPatchDataset.Sample] {
-    let sets = photos.map { BlurPatchDataset(photos: [$0], patchSize: size, seed: seed, fractions: blurFractions, randomFlip: false) }
+    let sets = photos.map { BlurPatchDataset(photos: [$0], patchSize: size, seed: seed, fractions: blurFractions, randomFlip: false,
+                                             subpixelCentred: true) }
     return (0..<count).map { sets[$0 % sets.count].sample($0) }
 }
 
@@ -142,6 +144,14 @@ lesson.markdown("""
     (the official README's setting) the network only predicts a correction:
     Î_S = clamp(I_B + G(I_B), −1, 1). Reflection padding instead of zeros avoids dark borders;
     InstanceNorm normalises each image on its own, which suits batch size 1.
+
+    One deviation from the paper in the small configurations the lesson trains (`quick`, `default`;
+    `DeblurGANConfig.paper` keeps the paper's init): the last 7×7 convolution starts at zero
+    weights and bias instead of N(0, 0.02), so at step 0 the generator returns its input exactly
+    (tanh(0) = 0). With the paper's init the untrained network adds a large random correction —
+    our small models started 5–10 dB *below* the blurred input — and a short CPU budget spends
+    much of itself undoing it; starting from "do nothing" is a common choice for residual
+    networks trained briefly. Every other layer keeps the paper's init.
 
     **Critic** (a PatchGAN): four 4×4 strided convolutions with LeakyReLU(0.2) and InstanceNorm, and
     a final convolution to one channel — no sigmoid, since a WGAN critic outputs a score, not a
@@ -294,6 +304,17 @@ lesson.markdown("""
     60 px on a 64² crop — smears a crop beyond recognition; a first run with it was still below the
     blurred input after 250 steps.)
 
+    Sub-pixel centring (a deviation from DeblurGAN's script): each kernel is moved by a fraction
+    of a pixel so that its centre of mass lies exactly on its centre pixel. A blur kernel whose
+    centre of mass is off-centre also *translates* the image, and a translation cannot be seen in a
+    single blurred photo, so no blind method can undo it. Cropping kernels to their support
+    (lesson 1) already leaves less than half a pixel of shift — but on these sharp photos half a
+    pixel is a lot: for the shortest exposures the shift alone cost 27–28 dB PSNR, nearly all of
+    the "blur". Trained on such pairs, a network learns that the sharp target is uncertain by a
+    random sub-pixel shift and hedges towards the blurred input. (DeblurGAN's own script keeps the
+    64 × 64 canvas and shifts its images by many pixels.) Training pairs and test crops are both
+    centred, so the scores below measure deblurring, not guessing a translation.
+
     Every 100 steps the generator deblurs a fixed validation set — 8 crops of the held-out photos,
     different from the test crops below — and its PSNR is recorded; nothing is chosen by it, it
     only shows progress. A checkpoint (both networks, both Adam states, the step; safetensors,
@@ -359,7 +380,7 @@ func checkpointRun(_ path: String) -> (config: DeblurGANConfig, seed: UInt64, co
 /// Training batches: `config.batchSize` fresh synthetic pairs per step, drawn only from the step's
 /// own random stream (so a resumed run sees the same batches as an uninterrupted one).
 func syntheticBatches(_ photos: [Image], config: DeblurGANConfig, seed: UInt64) -> BatchProvider {
-    let data = BlurPatchDataset(photos: photos, patchSize: config.cropSize, seed: seed, fractions: blurFractions)
+    let data = BlurPatchDataset(photos: photos, patchSize: config.cropSize, seed: seed, fractions: blurFractions, subpixelCentred: true)
     return { rng in
         let samples = (0..<config.batchSize).map { _ in data.sample(Int(truncatingIfNeeded: rng.next() >> 24)) }
         return (Image.batch(samples.map(\.blurred)), Image.batch(samples.map(\.sharp)))

@@ -17,13 +17,17 @@ import NN
 ///
 /// With `learnResidual` (the official README's setting) the network predicts a correction:
 /// output = clamp(input + model(input), −1, 1). Images are in [−1, 1].
+///
+/// `zeroLastLayer` (not the paper's) starts the last convolution at zero weights and bias, so an
+/// untrained residual generator returns its input exactly (tanh(0) = 0) instead of adding a large
+/// random correction: small budgets then start from "do nothing" rather than 5–10 dB below it.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
 
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
-                dropout: Float = 0.5, using rng: inout RandomGenerator) {
+                dropout: Float = 0.5, zeroLastLayer: Bool = false, using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
         let initialiser = Initialiser.normal(std: 0.02)
         var layers: [Module] = [
@@ -45,7 +49,12 @@ public final class ResnetGenerator: Module {
                                        outputPadding: 1, initialiser: initialiser, using: &rng),
                        InstanceNorm2d(ngf * mult / 2), ReLU()]
         }
-        layers += [ReflectionPad2d(3), Conv2d(ngf, channels, kernelSize: 7, initialiser: initialiser, using: &rng), Tanh()]
+        let last = Conv2d(ngf, channels, kernelSize: 7, initialiser: initialiser, using: &rng)
+        if zeroLastLayer {
+            for i in last.weight.data.indices { last.weight.data[i] = 0 }
+            if let b = last.bias { for i in b.data.indices { b.data[i] = 0 } }
+        }
+        layers += [ReflectionPad2d(3), last, Tanh()]
         model = Sequential(layers)
         self.learnResidual = learnResidual
     }

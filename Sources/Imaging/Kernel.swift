@@ -203,3 +203,37 @@ extension Kernel {
         }
     }
 }
+
+// MARK: - Sub-pixel centring
+
+extension Kernel {
+    /// The centre of mass relative to the centre pixel, (dy, dx) in pixels. `cropToSupport` keeps
+    /// it within half a pixel; blurring with a kernel translates the image by this much.
+    public var centroidOffset: (dy: Double, dx: Double) {
+        var s = 0.0, sy = 0.0, sx = 0.0
+        for y in 0..<height { for x in 0..<width { let w = Double(self[y, x]); s += w; sy += w * Double(y); sx += w * Double(x) } }
+        return (sy / s - Double(height - 1) / 2, sx / s - Double(width - 1) / 2)
+    }
+
+    /// The kernel moved by its sub-pixel centroid offset (bilinear splatting, one pixel of margin
+    /// added on each side) so that its centre of mass lies exactly on the centre pixel: blurring
+    /// with it does not translate the image at all. Sum 1. (Bilinear splatting also widens the
+    /// kernel by up to one pixel.) A translation is invisible in a single blurred photo, so no
+    /// blind method can undo it; without this, up to half a pixel of shift is part of the "blur".
+    public func subpixelCentred() -> Kernel {
+        let (dy, dx) = centroidOffset
+        let h = height + 2, w = width + 2
+        var out = [Float](repeating: 0, count: h * w)
+        for y in 0..<height { for x in 0..<width {
+            let v = self[y, x]
+            if v == 0 { continue }
+            let ty = Double(y) + 1 - dy, tx = Double(x) + 1 - dx
+            let y0 = Int(ty.rounded(.down)), x0 = Int(tx.rounded(.down))
+            let fy = ty - Double(y0), fx = tx - Double(x0)
+            for (yy, wy) in [(y0, 1 - fy), (y0 + 1, fy)] { for (xx, wx) in [(x0, 1 - fx), (x0 + 1, fx)] {
+                if wy * wx > 0, yy >= 0, yy < h, xx >= 0, xx < w { out[yy * w + xx] += v * Float(wy * wx) }
+            } }
+        } }
+        return Kernel(height: h, width: w, weights: out).normalized()
+    }
+}

@@ -21,9 +21,13 @@ public struct BlurPatchDataset: Sendable {
     public var randomFlip: Bool
     /// 3: gray photos are repeated into RGB; 1: colour photos are converted to luma (BT.601).
     public var channels: Int
+    /// Moves every kernel by its sub-pixel centroid offset (`Kernel.subpixelCentred`), so the blur
+    /// translates nothing: otherwise up to half a pixel of shift, which no blind method can undo,
+    /// is part of every pair (DeblurGAN's own script leaves far larger shifts in).
+    public var subpixelCentred: Bool
 
     public init(photos: [Image], patchSize: Int = 64, seed: UInt64 = 0, fractions: [Double] = [1.0 / 10, 1.0 / 2, 1],
-                noiseSigma: Float = 0, randomFlip: Bool = true, channels: Int = 3) {
+                noiseSigma: Float = 0, randomFlip: Bool = true, channels: Int = 3, subpixelCentred: Bool = false) {
         precondition(!photos.isEmpty, "the dataset needs at least one photo")
         precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
         precondition(photos.allSatisfy { $0.height >= patchSize && $0.width >= patchSize },
@@ -35,6 +39,7 @@ public struct BlurPatchDataset: Sendable {
         self.noiseSigma = noiseSigma
         self.randomFlip = randomFlip
         self.channels = channels
+        self.subpixelCentred = subpixelCentred
     }
 
     /// Reads the named PNG files of a folder (default: every `.png` in it, sorted by name).
@@ -65,7 +70,8 @@ public struct BlurPatchDataset: Sendable {
         let p = Int(rng.next() % UInt64(photos.count))
         let photo = photos[p]
         var kr = rng.split()
-        let kernel = CameraShake.randomKernel(fractions: fractions, using: &kr)
+        var kernel = CameraShake.randomKernel(fractions: fractions, using: &kr)
+        if subpixelCentred { kernel = kernel.subpixelCentred() }
         let ry = kernel.height / 2, rx = kernel.width / 2
         let s = patchSize
         var blurred: Image, sharp: Image

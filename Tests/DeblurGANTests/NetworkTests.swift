@@ -45,6 +45,28 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(g.dropouts.count == 2)
     }
 
+    /// `zeroLastLayer`: the untrained residual generator returns its input exactly, in training
+    /// mode too (dropout acts before the zero convolution), and the option changes no other weight.
+    @Test func zeroLastLayerStartsAtTheIdentity() {
+        var rng = RandomGenerator(seed: 5), rng2 = RandomGenerator(seed: 5)
+        let g = ResnetGenerator(ngf: 4, blocks: 2, zeroLastLayer: true, using: &rng)
+        let plain = ResnetGenerator(ngf: 4, blocks: 2, using: &rng2)
+        let x = Tensor.uniform([2, 3, 16, 12], low: -1, high: 1, using: &rng)
+        for training in [false, true] {
+            g.train(training)
+            #expect(withNoGrad { g(x) }.data == x.data)
+        }
+        let last = g.namedParameters().suffix(2)
+        #expect(last.map(\.name) == ["model.19.weight", "model.19.bias"])
+        #expect(last.allSatisfy { $0.tensor.data.allSatisfy { $0 == 0 } })
+        for (a, b) in zip(g.namedParameters().dropLast(2), plain.namedParameters().dropLast(2)) { #expect(a.tensor.data == b.tensor.data) }
+        // The gradient still reaches the last layer, so training moves away from the identity.
+        g.train()
+        let loss = (g(x) - x.detach() * 0.5).square().mean()
+        loss.backward()
+        #expect(g.namedParameters().last { $0.name == "model.19.weight" }!.tensor.grad!.data.contains { $0 != 0 })
+    }
+
     @Test func criticHasThePapersCountAndNames() {
         var rng = RandomGenerator(seed: 1)
         let d = PatchCritic(using: &rng)

@@ -21,6 +21,25 @@ import Testing
         #expect(Image.batch([ds.sample(13)].map(\.blurred)).data == Array(b1.data[(1 * 3 * 32 * 32)..<(2 * 3 * 32 * 32)]))
     }
 
+    /// `subpixelCentred`: every kernel's centre of mass is exactly on its centre pixel (the blur
+    /// translates nothing), the kernel is still valid, and otherwise the draws are unchanged.
+    @Test func subpixelCentredKernelsHaveNoShift() {
+        let plain = BlurPatchDataset(photos: [Self.photos[0]], patchSize: 24, seed: 2, randomFlip: false)
+        let centred = BlurPatchDataset(photos: [Self.photos[0]], patchSize: 24, seed: 2, randomFlip: false, subpixelCentred: true)
+        var largest = 0.0
+        for i in 0..<8 {
+            let (a, b) = (plain.sample(i).kernel, centred.sample(i).kernel)
+            #expect(isValidKernel(b))
+            #expect(b.height == a.height + 2 && b.width == a.width + 2)
+            let (dy, dx) = b.centroidOffset
+            #expect(abs(dy) < 1e-5 && abs(dx) < 1e-5)
+            let (ay, ax) = a.centroidOffset
+            #expect(abs(ay) <= 0.5 + 1e-9 && abs(ax) <= 0.5 + 1e-9)
+            largest = max(largest, abs(ay), abs(ax))
+        }
+        #expect(largest > 0.05, "the plain kernels should have some sub-pixel offset to remove")
+    }
+
     @Test func pairsAreConsistentWithTheirKernel() {
         // Without noise or flip, the blurred patch is exactly the sharp neighbourhood convolved with the kernel.
         let ds = BlurPatchDataset(photos: [Self.photos[0]], patchSize: 24, seed: 1, randomFlip: false)
