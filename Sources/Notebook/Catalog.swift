@@ -27,7 +27,7 @@ public enum Catalog {
         CatalogEntry(
             id: "gradient-penalty", folder: "04-gradient-penalty", title: "WGAN-GP: the gradient penalty",
             teaches: "interpolates x̂ = εx_r + (1−ε)x_g, the penalty λ(‖∇D(x̂)‖ − 1)², critic surfaces and gradient-norm maps, clipping vs GP, a λ sweep, every loss variant side by side",
-            quickTime: "~2 min", fullTime: "~20 min"),
+            quickTime: "~30 s", fullTime: "~6 min"),
         CatalogEntry(
             id: "conditional-gan", folder: "05-conditional-gan", title: "Conditional GANs: image to image",
             teaches: "z, x ↦ y: pix2pix's U-Net and PatchGAN on blurred → sharp 32 px patches; L1 alone, cGAN alone, L1 + cGAN, unconditional vs conditional D; PSNR/SSIM vs gradient energy",
