@@ -390,35 +390,26 @@ let standardGAN = lesson.shared("non-saturating GAN on 8 Gaussians") { ctx in
 lesson.cell("WGAN vs GAN on the 8-Gaussian ring", uses: [wgan, standardGAN]) { ctx in
     let runs = [("WGAN (clip 0.01, RMSProp)", try ctx.use(wgan)), ("GAN (non-saturating, Adam)", try ctx.use(standardGAN))]
     let data = ToyData.eightGaussians
-    let real = points(data.sample(1024, using: &ctx.rng))
+    let real = data.sample(1024, using: &ctx.rng)
     var rows: [[Any]] = []
+    var coverages: [ModeCoverage] = []
     for (name, trainer) in runs {
         let coverage = ModeCoverage(samples: trainer.snapshots.last!.samples, modes: data.modes, std: data.modeStd!)
+        coverages.append(coverage)
         ctx.say("\(name): \(coverage.modesCovered) of 8 modes covered, \(String(format: "%.0f%%", 100 * coverage.highQualityShare)) of samples within 3σ of a mode; per mode \(coverage.perMode)")
         for (step, samples) in trainer.snapshots { for p in points(samples) { rows.append([name, step, p.0, p.1]) } }
     }
-    let wCover = ModeCoverage(samples: runs[0].1.snapshots.last!.samples, modes: data.modes, std: data.modeStd!)
-    let gCover = ModeCoverage(samples: runs[1].1.snapshots.last!.samples, modes: data.modes, std: data.modeStd!)
+    let (wCover, gCover) = (coverages[0], coverages[1])
     ctx.metric("wgan_modes_covered", Double(wCover.modesCovered))
     ctx.metric("wgan_high_quality_share", wCover.highQualityShare)
     ctx.metric("gan_modes_covered", Double(gCover.modesCovered))
     ctx.metric("gan_high_quality_share", gCover.highQualityShare)
     try ctx.csv("ring_snapshots", header: ["model", "step", "x", "y"], rows: rows)
-    let steps = runs[0].1.snapshots.map(\.step)
     try ctx.figure("ring_snapshots", height: 620, title: "Generated samples (colour) over real ones (grey), by generator step") { fig in
-        let grid = fig.subplots(rows: 2, cols: steps.count, shareX: true, shareY: true)
-        for (r, (name, trainer)) in runs.enumerated() {
-            for (c, (step, samples)) in trainer.snapshots.enumerated() {
-                let ax = grid[r][c]
-                ax.scatter(x: real.map(\.0), y: real.map(\.1), color: Color(hex: 0xAAAAAA), size: 4, alpha: 0.5)
-                let p = points(samples)
-                ax.scatter(x: p.map(\.0), y: p.map(\.1), color: Palette.color(r == 0 ? 2 : 5), size: 5, alpha: 0.6)
-                ax.xlim = -2...2; ax.ylim = -2...2; ax.aspectEqual = true
-                ax.title = r == 0 ? "step \(step)" : nil
-                if c == 0 { ax.ylabel = name.components(separatedBy: " (").first! + ": x₂" }
-                if r == runs.count - 1 { ax.xlabel = "x₁" }
-            }
-        }
+        SampleFigures.snapshotGrid(fig, rows: runs.enumerated().map { r, run in
+            SnapshotRow(label: run.0.components(separatedBy: " (").first! + ": x₂", snapshots: run.1.snapshots,
+                        color: Palette.color(r == 0 ? 2 : 5))
+        }, real: real)
     }
 }
 

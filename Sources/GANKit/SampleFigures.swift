@@ -49,6 +49,7 @@ public enum SampleFigures {
                 drawSamples(ax, generated: snapshot.samples, real: real, limits: limits, color: row.color ?? Palette.color(r))
                 if r == 0 || !sameSteps { ax.title = "step \(snapshot.step)" }
                 if c == 0 { ax.ylabel = row.label }
+                if r == rows.count - 1 { ax.xlabel = "x₁" }
             }
         }
     }
