@@ -102,7 +102,7 @@ lesson.markdown("""
     motion-blurred photo, and compares content losses.
 
     Budgets: `--quick` trains the tiny configuration for 40 steps — it proves the loop end to end
-    (train, checkpoint, resume, evaluate) in about a minute, and its model does not deblur. The full
+    (train, checkpoint, resume, evaluate) in seconds, and its model does not deblur. The full
     run trains the default configuration (ngf 16, 3 ResBlocks, 64² crops, 1,500 steps: 10–25 minutes
     on 2 cores, depending on the load). The trained model is kept in out/deblurgan/deblurgan.safetensors;
     the next full run resumes from it (it is complete, so nothing is retrained) unless `--force`.
@@ -862,7 +862,7 @@ lesson.markdown("""
 lesson.cell("One training step of the paper's network", uses: [contentLoss], data: trainingData) { ctx in
     let config = DeblurGANConfig.paper
     if ctx.quick {
-        ctx.say("Quick mode skips this step (it takes about a minute on 2 cores); the full run times it.")
+        ctx.say("Quick mode skips this step (it takes 15–60 s on 2 cores); the full run times it.")
         return
     }
     let content = try ctx.use(contentLoss).loss
