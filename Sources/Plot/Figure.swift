@@ -16,7 +16,7 @@ public struct PlotError: Error, CustomStringConvertible {
 /// ax.hline(0.6931, label: "log 2")
 /// try fig.write(png: "out/js.png")
 /// ```
-/// Text sizes are chosen for a 1600×900 slide and scale with the canvas area.
+/// Text sizes are chosen for a 1600×900 slide and scale with the canvas area (at most with its width).
 public final class Figure {
     public let width: Int, height: Int
     /// The overall title (a "suptitle" above all subplots).
@@ -123,13 +123,19 @@ public final class Figure {
     private func render(on surface: OpaquePointer) throws {
         guard let cr = cairo_create(surface) else { throw PlotError(description: "cairo could not create a context") }
         defer { cairo_destroy(cr) }
-        let painter = Painter(cr: cr, scale: max(0.5, (Double(width * height) / (1600 * 900)).squareRoot()))
+        // Text grows with the canvas area, but never faster than the width: a tall figure must
+        // not get a title wider than itself.
+        let areaScale = (Double(width * height) / (1600 * 900)).squareRoot()
+        let painter = Painter(cr: cr, scale: max(0.5, min(areaScale, Double(width) / 1600)))
         painter.fill(Rect(x: 0, y: 0, width: Double(width), height: Double(height)), color: .white)
 
         var area = Rect(x: 0, y: 0, width: Double(width), height: Double(height))
         if let title {
-            let top = painter.px(14), h = painter.lineHeight(FontSize.suptitle)
-            painter.text(title, at: Point(x: area.midX, y: top), size: FontSize.suptitle, bold: true, v: .start)
+            // A title too long for the canvas is set smaller rather than clipped.
+            let room = area.width - 2 * painter.px(24), natural = painter.width(title, FontSize.suptitle, bold: true)
+            let size = natural > room ? FontSize.suptitle * room / natural : FontSize.suptitle
+            let top = painter.px(14), h = painter.lineHeight(size)
+            painter.text(title, at: Point(x: area.midX, y: top), size: size, bold: true, v: .start)
             area.y += top + h
             area.height -= top + h
         }

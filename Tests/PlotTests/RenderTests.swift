@@ -14,6 +14,18 @@ import Testing
         #expect(bitmap.width == 640 && bitmap.height == 360)
     }
 
+    @Test func aLongTitleOnATallFigureStaysInsideTheCanvas() throws {
+        let fig = Figure(width: 600, height: 1200,
+                         title: "A very long title that would not fit across a narrow, tall figure at the slide size")
+        fig.axes().line(y: [1, 2])
+        let bitmap = try Bitmap(fig)
+        let titleRows = 0 ..< 25
+        let inkColumns = (0 ..< bitmap.width).filter { x in titleRows.contains { bitmap.isInk(x, $0) } }
+        #expect(!inkColumns.isEmpty, "the title is drawn")
+        #expect((inkColumns.first ?? 0) >= 8 && (inkColumns.last ?? bitmap.width) < bitmap.width - 8,
+                "title ink spans columns \(inkColumns.first ?? -1)…\(inkColumns.last ?? -1) of \(bitmap.width)")
+    }
+
     @Test func horizontalLineLandsOnTheExpectedRow() throws {
         let fig = Figure(width: 500, height: 400)
         let ax = fig.axes()
