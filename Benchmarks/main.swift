@@ -9,11 +9,12 @@ import NN
 // The course's speed, measured in release mode. Workload names follow ../shared/bench/torch_ref.py
 // where the same work exists there, so the two outputs can be joined on (workload, threads).
 
+/// A named workload. `prepare` builds its tensors and models (only for selected workloads, so a
+/// run of one workload holds only that workload's memory) and returns the step that is timed.
 struct Workload {
     let name: String
-    let flops: Double?
-    let note: (Double) -> String
-    let run: () -> Void
+    var note: (Double) -> String = { _ in "" }
+    let prepare: (inout RandomGenerator) -> () -> Void
 }
 
 /// Median wall time in ms of `reps` runs after `warmup` unmeasured ones (torch_ref.py does the same).
@@ -28,73 +29,89 @@ func medianMs(warmup: Int = 2, reps: Int = 7, _ body: () -> Void) -> Double {
     return times.sorted()[reps / 2]
 }
 
-func workloads() -> [Workload] {
-    var rng = RandomGenerator(seed: 0)
-    var list: [Workload] = []
+func gflops(_ flops: Double, _ suffix: String = "") -> (Double) -> String {
+    { ms in String(format: "%.1f GFLOP/s", flops / ms / 1e6) + suffix }
+}
 
+/// Every workload, in torch_ref.py's order where it has them.
+func allWorkloads() -> [Workload] {
     let n = 1024
-    let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
     let gemmFlops = 2 * pow(Double(n), 3)
-    let gflops: (Double) -> String = { ms in String(format: "%.1f GFLOP/s", gemmFlops / ms / 1e6) }
-    list.append(Workload(name: "gemm1024", flops: gemmFlops, note: gflops) { _ = matmul(a, b) })
-    var c = [Float](repeating: 0, count: n * n)
-    list.append(Workload(name: "gemm1024_openblas_direct", flops: gemmFlops, note: gflops) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                    a.data, Int32(n), b.data, Int32(n), 0, &c, Int32(n))
-    })
-
-    // 100 additions and the backward pass through them: 201 ops of per-op overhead.
-    let u = Tensor.normal([4], using: &rng)
-    u.requiresGrad = true
-    list.append(Workload(name: "tiny_op_chain_100", flops: nil, note: { ms in String(format: "%.2f us/op (fwd+bwd)", ms * 1e3 / 201) }) {
-        var y = u
-        for _ in 0..<100 { y = y + u }
-        u.grad = nil
-        y.sum().backward()
-    })
-
-    // One critic step of each toy GAN on 8-Gaussian-sized data, as torch_ref.py: 2→512→512→512 MLPs, batch 256.
-    let G = mlp([2, 512, 512, 512, 2], using: &rng), D = mlp([2, 512, 512, 512, 1], using: &rng)
-    let optD = Adam(parameters: D.parameters(), learningRate: 1e-4, betas: (0.5, 0.9))
-    let real = Tensor.normal([256, 2], using: &rng)
-    for (name, loss) in [("toy_wgangp_critic_step", GANLoss.wganGP(lambda: 10)), ("toy_nsgan_d_step", .nonSaturating)] {
-        var stepRng = rng.split()
-        list.append(Workload(name: name, flops: nil, note: { _ in "" }) {
-            let fake = withNoGrad { G(Tensor.normal([256, 2], using: &stepRng)) }
-            let l = loss.discriminatorLoss({ D($0) }, real: real, fake: fake, using: &stepRng).loss
-            optD.zeroGrad(); l.backward(); optD.step()
-        })
-    }
-
-    // DeblurGAN's networks, as torch_ref.py: the generator's forward + backward of sum(G(x)), and one
-    // WGAN-GP critic step (Adam, β = (0.5, 0.999), penalty on per-sample interpolates, λ = 10).
-    for (tag, width, blocks, shape) in [("full", 64, 9, [1, 3, 256, 256]), ("small", 16, 6, [4, 3, 64, 64])] {
-        let g = ResnetGenerator(ngf: width, blocks: blocks, using: &rng)
-        let x = Tensor.uniform(shape, low: -1, high: 1, using: &rng)
-        list.append(Workload(name: "gen_\(tag)_fwd_bwd", flops: nil, note: { _ in "" }) {
-            g.zeroGrad()
-            g(x).sum().backward()
-        })
-        let d = PatchCritic(ndf: width, using: &rng)
-        let opt = Adam(parameters: d.parameters(), learningRate: 1e-4, betas: (0.5, 0.999))
-        let r = Tensor.uniform(shape, using: &rng), f = Tensor.uniform(shape, using: &rng)
-        var penaltyRng = rng.split()
-        list.append(Workload(name: "critic_\(tag)_wgangp_step", flops: nil, note: { _ in "" }) {
-            let loss = d(f).mean() - d(r).mean() + 10 * gradientPenalty({ d($0) }, real: r, fake: f, using: &penaltyRng)
-            opt.zeroGrad(); loss.backward(); opt.step()
-        })
-    }
-
-    // One ResBlock-sized convolution: 3×3, 256 → 256 channels, 64×64, forward + backward.
-    let x = Tensor.normal([1, 256, 64, 64], using: &rng)
-    let w = Tensor.normal([256, 256, 3, 3], std: 0.02, using: &rng)
-    x.requiresGrad = true; w.requiresGrad = true
     let convFlops = 3 * 2 * Double(256 * 256 * 9 * 64 * 64)
-    list.append(Workload(name: "conv3x3_256ch_64px_fwd_bwd", flops: convFlops,
-                         note: { ms in String(format: "%.1f GFLOP/s effective", convFlops / ms / 1e6) }) {
-        _ = grad(of: conv2d(x, weight: w, padding: 1).sum(), wrt: [x, w])
-    })
-    return list
+    return [
+    Workload(name: "gemm1024", note: gflops(gemmFlops)) { rng in
+        let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
+        return { _ = matmul(a, b) }
+    },
+    Workload(name: "gemm1024_openblas_direct", note: gflops(gemmFlops)) { rng in
+        let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
+        var c = [Float](repeating: 0, count: n * n)
+        return {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                        a.data, Int32(n), b.data, Int32(n), 0, &c, Int32(n))
+        }
+    },
+    // 100 additions and the backward pass through them: 201 ops of per-op overhead.
+    Workload(name: "tiny_op_chain_100", note: { ms in String(format: "%.2f us/op (fwd+bwd)", ms * 1e3 / 201) }) { rng in
+        let u = Tensor.normal([4], using: &rng)
+        u.requiresGrad = true
+        return {
+            var y = u
+            for _ in 0..<100 { y = y + u }
+            u.grad = nil
+            y.sum().backward()
+        }
+    },
+] + toyGANSteps() + deblurGANWorkloads() + [
+    // One ResBlock-sized convolution: 3×3, 256 → 256 channels, 64×64, forward + backward.
+    Workload(name: "conv3x3_256ch_64px_fwd_bwd", note: gflops(convFlops, " effective")) { rng in
+        let x = Tensor.normal([1, 256, 64, 64], using: &rng)
+        let w = Tensor.normal([256, 256, 3, 3], std: 0.02, using: &rng)
+        x.requiresGrad = true; w.requiresGrad = true
+        return { _ = grad(of: conv2d(x, weight: w, padding: 1).sum(), wrt: [x, w]) }
+    },
+    ]
+}
+
+/// One critic step of each toy GAN on 8-Gaussian-sized data, as torch_ref.py: 2→512→512→512 MLPs, batch 256.
+func toyGANSteps() -> [Workload] {
+    [("toy_wgangp_critic_step", GANLoss.wganGP(lambda: 10)), ("toy_nsgan_d_step", .nonSaturating)].map { name, loss in
+        Workload(name: name) { rng in
+            let G = mlp([2, 512, 512, 512, 2], using: &rng), D = mlp([2, 512, 512, 512, 1], using: &rng)
+            let optD = Adam(parameters: D.parameters(), learningRate: 1e-4, betas: (0.5, 0.9))
+            let real = Tensor.normal([256, 2], using: &rng)
+            var stepRng = rng.split()
+            return {
+                let fake = withNoGrad { G(Tensor.normal([256, 2], using: &stepRng)) }
+                let l = loss.discriminatorLoss({ D($0) }, real: real, fake: fake, using: &stepRng).loss
+                optD.zeroGrad(); l.backward(); optD.step()
+            }
+        }
+    }
+}
+
+/// DeblurGAN's networks, as torch_ref.py: the generator's forward + backward of sum(G(x)), and one
+/// WGAN-GP critic step (Adam, β = (0.5, 0.999), penalty on per-sample interpolates, λ = 10).
+func deblurGANWorkloads() -> [Workload] {
+    let sizes = [("full", 64, 9, [1, 3, 256, 256]), ("small", 16, 6, [4, 3, 64, 64])]
+    return sizes.map { tag, width, blocks, shape in
+        Workload(name: "gen_\(tag)_fwd_bwd") { rng in
+            let g = ResnetGenerator(ngf: width, blocks: blocks, using: &rng)
+            let x = Tensor.uniform(shape, low: -1, high: 1, using: &rng)
+            return { g.zeroGrad(); g(x).sum().backward() }
+        }
+    } + sizes.map { tag, width, _, shape in
+        Workload(name: "critic_\(tag)_wgangp_step") { rng in
+            let d = PatchCritic(ndf: width, using: &rng)
+            let opt = Adam(parameters: d.parameters(), learningRate: 1e-4, betas: (0.5, 0.999))
+            let r = Tensor.uniform(shape, using: &rng), f = Tensor.uniform(shape, using: &rng)
+            var penaltyRng = rng.split()
+            return {
+                let loss = d(f).mean() - d(r).mean() + 10 * gradientPenalty({ d($0) }, real: r, fake: f, using: &penaltyRng)
+                opt.zeroGrad(); loss.backward(); opt.step()
+            }
+        }
+    }
 }
 
 @main
@@ -106,27 +123,31 @@ struct Benchmarks: ParsableCommand {
     @Option(help: "Comma-separated thread counts.") var threads = "1,2"
     @Option(help: "Also write the results as CSV (workload,threads,ms,note).") var csv: String?
     @Option(help: "Only these comma-separated workloads.") var only: String?
+    @Flag(help: "Print the (selected) workload names and exit.") var list = false
 
     func validate() throws {
         guard threadCounts.count == threads.split(separator: ",").count, threadCounts.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--threads takes positive integers separated by commas, got '\(threads)'")
+        }
+        let known = allWorkloads().map(\.name)
+        if let unknown = only?.split(separator: ",").map(String.init).first(where: { !known.contains($0) }) {
+            throw ValidationError("unknown workload '\(unknown)'; known: \(known.joined(separator: ", "))")
         }
     }
 
     var threadCounts: [Int] { threads.split(separator: ",").compactMap { Int($0) } }
 
     func run() throws {
-        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
-        let all = workloads()
-        if let selected, let unknown = selected.first(where: { name in !all.contains { $0.name == name } }) {
-            throw ValidationError("unknown workload '\(unknown)'; known: \(all.map(\.name).joined(separator: ", "))")
-        }
+        let selected = allWorkloads().filter { w in only.map { Set($0.split(separator: ",").map(String.init)).contains(w.name) } ?? true }
+        if list { print(selected.map(\.name).joined(separator: "\n")); return }
         print("# OpenBLAS core: \(Engine.blasCoreName)")
+        if let hint = coreHint() { print("# \(hint)") }
         var rows = ["workload,threads,ms,note"]
         for t in threadCounts {
             Engine.setThreads(t)
-            for w in all where selected?.contains(w.name) ?? true {
-                let ms = medianMs(w.run)
+            for (i, w) in selected.enumerated() {
+                var rng = RandomGenerator(seed: UInt64(i))
+                let ms = medianMs(w.prepare(&rng))
                 let note = w.note(ms)
                 print(w.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " threads=%d  %10.3f ms  ", t, ms) + note)
                 rows.append("\(w.name),\(t),\(String(format: "%.3f", ms)),\(note)")
@@ -134,4 +155,31 @@ struct Benchmarks: ParsableCommand {
         }
         if let csv { try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8) }
     }
+}
+
+/// Which OpenBLAS kernels run matters more than anything else here: on a Zen 5 its AVX-512
+/// "Cooperlake" kernels run sgemm about twice as fast as its AVX2 "Haswell" ones (measured). The
+/// course never overrides the choice (DESIGN.md); it says when the AVX2 kernels run on a CPU with
+/// AVX-512, and whether the environment asked for them.
+func coreHint() -> String? {
+    let core = Engine.blasCoreName
+    guard ["haswell", "zen"].contains(core.lowercased()), let flags = cpuFlags(), flags.contains("avx512f") else { return nil }
+    if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+        return "OPENBLAS_CORETYPE=\(forced) is set: AVX2 kernels on a CPU with AVX-512 (unset it to let OpenBLAS choose)"
+    }
+    return "OpenBLAS picked \(core) on a CPU with AVX-512; OPENBLAS_CORETYPE=SkylakeX may be faster"
+}
+
+/// The CPU's feature flags from /proc/cpuinfo (read line by line: procfs files report size 0,
+/// which whole-file readers take at its word).
+func cpuFlags() -> Set<Substring>? {
+    guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+    defer { fclose(file) }
+    var line: UnsafeMutablePointer<CChar>? = nil, capacity = 0
+    defer { free(line) }
+    while getline(&line, &capacity, file) > 0, let line {
+        let text = String(cString: line)
+        if text.hasPrefix("flags") { return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })) }
+    }
+    return nil
 }

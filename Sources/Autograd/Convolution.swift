@@ -1,6 +1,7 @@
-// Convolutions, padding and pooling over NCHW tensors, all built from three pieces:
-// the plane gather/scatter pair (ShapeOps.swift), matmul, and the index maps below.
-// So their backward passes are made of differentiable ops too, to any order.
+// Convolutions, padding and pooling over NCHW tensors. Convolutions are the three ops of
+// ConvKernels.swift; padding and pooling are built from the plane gather/scatter pair
+// (ShapeOps.swift) and the index maps below. So every backward pass is made of differentiable
+// ops too, to any order.
 
 /// 2-D geometry of a sliding window.
 public struct Window: Hashable {
@@ -121,15 +122,14 @@ extension Tensor {
 }
 
 /// 2-D convolution (cross-correlation, as in PyTorch). x [N, C, H, W], weight [O, C, kh, kw],
-/// bias [O] → [N, O, H', W']. Computed as weight · im2col(x), one GEMM per image.
+/// bias [O] → [N, O, H', W']. Computed as weight · im2col(x), one GEMM per tile of output rows
+/// (ConvKernels.swift).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
                  "conv2d: input \(x.shape) does not match weight \(weight.shape) (O, C, kh, kw)")
-    let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
-    let win = Window(kernelH: kh, kernelW: kw, stride: stride, padding: padding)
-    let (oh, ow) = win.output(x.shape[2], x.shape[3])
-    let y = matmul(weight.reshape([o, -1]), x.im2col(win)).reshape([x.shape[0], o, oh, ow])
-    return bias.map { y + $0.reshape([1, o, 1, 1]) } ?? y
+    precondition(bias.map { $0.shape == [weight.shape[0]] } ?? true, "conv2d: bias must have shape [\(weight.shape[0])]")
+    let win = Window(kernelH: weight.shape[2], kernelW: weight.shape[3], stride: stride, padding: padding)
+    return convolve(x, weight, bias: bias, ConvGeometry(c: x.shape[1], h: x.shape[2], w: x.shape[3], window: win))
 }
 
 /// Transposed convolution (the adjoint of conv2d's input map, as PyTorch's ConvTranspose2d).
@@ -139,13 +139,13 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     precondition(x.rank == 4 && weight.rank == 4 && weight.shape[0] == x.shape[1],
                  "convTranspose2d: input \(x.shape) does not match weight \(weight.shape) (Cin, Cout, kh, kw)")
     precondition(outputPadding < stride, "output padding must be smaller than the stride")
-    let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    precondition(bias.map { $0.shape == [weight.shape[1]] } ?? true, "convTranspose2d: bias must have shape [\(weight.shape[1])]")
+    let (h, w) = (x.shape[2], x.shape[3])
     let (cout, kh, kw) = (weight.shape[1], weight.shape[2], weight.shape[3])
     let oh = (h - 1) * stride - 2 * padding + kh + outputPadding
     let ow = (w - 1) * stride - 2 * padding + kw + outputPadding
     precondition(oh > 0 && ow > 0, "convTranspose2d: output would be \(oh)×\(ow) for input \(h)×\(w)")
+    // The conv2d whose input gradient this is maps [Cout, oh, ow] back to [Cin, h, w].
     let win = Window(kernelH: kh, kernelW: kw, stride: stride, padding: padding)
-    let cols = matmul(weight.reshape([cin, -1]), x.reshape([n, cin, h * w]), transA: true)
-    let y = cols.col2im(channels: cout, h: oh, w: ow, win)
-    return bias.map { y + $0.reshape([1, cout, 1, 1]) } ?? y
+    return convolveInputGrad(x, weight, bias: bias, ConvGeometry(c: cout, h: oh, w: ow, window: win))
 }

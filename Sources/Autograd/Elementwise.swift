@@ -12,7 +12,7 @@ extension Tensor {
     func mapValues(_ f: (Float) -> Float) -> [Float] {
         data.withUnsafeBufferPointer { x in
             uninitialisedFloats(x.count) { y in
-                for i in 0..<x.count { y[i] = f(x[i]) }
+                parallelChunks(x.count) { range in for i in range { y[i] = f(x[i]) } }
             }
         }
     }
@@ -43,6 +43,16 @@ func broadcastStrides(_ shape: [Int], to: [Int]) -> [Int] {
     return strides
 }
 
+/// When one shape is the other with trailing axes set to 1 (and the same leading axes), e.g.
+/// [N, C, 1, 1] against [N, C, H, W]: the number of per-plane values and the plane size.
+func perPlane(_ a: [Int], _ b: [Int]) -> (planes: Int, size: Int)? {
+    guard a.count == b.count else { return nil }
+    let (big, small) = a.reduce(1, *) >= b.reduce(1, *) ? (a, b) : (b, a)
+    let k = small.lastIndex(where: { $0 != 1 }).map { $0 + 1 } ?? 0
+    guard big[..<k] == small[..<k] else { return nil }
+    return (big[..<k].reduce(1, *), big[k...].reduce(1, *))
+}
+
 /// `f(a, b)` for every element of the broadcast shape. Fast paths for equal shapes and scalars;
 /// otherwise an odometer over the outer dimensions and a strided inner loop.
 @inline(__always)
@@ -55,11 +65,21 @@ func zipBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> ([I
         b.data.withUnsafeBufferPointer { y in
             uninitialisedFloats(n) { o in
                 if a.shape == b.shape {
-                    for i in 0..<n { o[i] = f(x[i], y[i]) }
+                    parallelChunks(n) { range in for i in range { o[i] = f(x[i], y[i]) } }
                 } else if b.count == 1 {
-                    let v = y[0]; for i in 0..<n { o[i] = f(x[i], v) }
+                    let v = y[0]; parallelChunks(n) { range in for i in range { o[i] = f(x[i], v) } }
                 } else if a.count == 1 {
-                    let v = x[0]; for i in 0..<n { o[i] = f(v, y[i]) }
+                    let v = x[0]; parallelChunks(n) { range in for i in range { o[i] = f(v, y[i]) } }
+                } else if let (planes, size) = perPlane(a.shape, b.shape) {
+                    // [.., C, 1, 1]-shaped per-channel values against [.., C, H, W] planes (bias, norms).
+                    let aIsPlanes = a.count > b.count
+                    parallelChunks(planes, grain: Swift.max(1, 32_768 / Swift.max(size, 1))) { range in
+                        for p in range {
+                            let v = aIsPlanes ? y[p] : x[p]
+                            if aIsPlanes { for j in (p * size)..<((p + 1) * size) { o[j] = f(x[j], v) } }
+                            else { for j in (p * size)..<((p + 1) * size) { o[j] = f(v, y[j]) } }
+                        }
+                    }
                 } else {
                     let sa = broadcastStrides(a.shape, to: shape), sb = broadcastStrides(b.shape, to: shape)
                     let inner = shape.last!, ia = sa.last!, ib = sb.last!
@@ -166,13 +186,26 @@ extension Tensor {
     }
 
     public func relu() -> Tensor {
-        let positive = constant { $0 > 0 ? 1 : 0 }
-        return Tensor.make(shape, mapValues { Swift.max($0, 0) }, [(self, { g, _ in g * positive })])
+        Tensor.make(shape, mapValues { Swift.max($0, 0) }, [(self, { g, _ in g.scaled(where: self, otherwise: 0) })])
     }
 
     public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
-        let factor = constant { $0 > 0 ? 1 : slope }
-        return Tensor.make(shape, mapValues { $0 > 0 ? $0 : slope * $0 }, [(self, { g, _ in g * factor })])
+        Tensor.make(shape, mapValues { $0 > 0 ? $0 : slope * $0 }, [(self, { g, _ in g.scaled(where: self, otherwise: slope) })])
+    }
+
+    /// self where `x` > 0, `slope`·self elsewhere: the VJP of relu and leaky relu, read from their
+    /// input (which the graph keeps anyway) instead of a stored mask. Linear in self, so its own
+    /// VJP is itself; x only selects (its derivative is zero almost everywhere).
+    func scaled(where x: Tensor, otherwise slope: Float) -> Tensor {
+        precondition(x.shape == shape, "scaled(where:): shapes \(shape) and \(x.shape) differ")
+        let out = data.withUnsafeBufferPointer { g in
+            x.data.withUnsafeBufferPointer { v in
+                uninitialisedFloats(count) { o in
+                    parallelChunks(count) { range in for i in range { o[i] = v[i] > 0 ? g[i] : slope * g[i] } }
+                }
+            }
+        }
+        return Tensor.make(shape, out, [(self, { u, _ in u.scaled(where: x, otherwise: slope) })])
     }
 
     public func sigmoid() -> Tensor {

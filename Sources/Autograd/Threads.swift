@@ -1,8 +1,8 @@
 import CBLAS
 import Foundation
 
-/// How many cores the engine uses: OpenBLAS's GEMM threads and the engine's own parallel loops
-/// (which never run at the same time as a GEMM, so the two do not oversubscribe the cores).
+/// How many cores the engine uses: OpenBLAS's GEMM threads (the engine's own loops have their
+/// own count, `loopThreads`, one by default: see there).
 public enum Engine {
     public private(set) static var threads = 1
 
@@ -43,11 +43,28 @@ public enum Engine {
 @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
+extension Engine {
+    /// The thread count of the engine's own loops (im2col/col2im, Winograd transforms, instance
+    /// norm, elementwise ops). One unless `withLoopThreads` says otherwise: measured at 2 threads
+    /// on a 2-core machine, every DeblurGAN workload was faster with these loops serial (gen_full
+    /// 1.62–1.67 s against 1.78–2.73 s, gen_small 46 ms against 51–82 ms), because OpenBLAS's
+    /// worker threads keep spinning after each GEMM and hold the other core.
+    @TaskLocal public static var loopThreads = 1
+
+    /// Runs `body` with the engine's own loops split over `n` threads (OpenBLAS's count is left
+    /// alone); task-local, so tests can compare results at 1 and 2 threads while others run.
+    public static func withLoopThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(n >= 1, "thread count must be at least 1, got \(n)")
+        return try $loopThreads.withValue(n, operation: body)
+    }
+}
+
 /// Runs `body(range)` over `0..<count` split into contiguous chunks, in parallel when the work is
-/// large enough to pay for it. Chunks never overlap, so results do not depend on the thread count.
+/// large enough to pay for it. Each chunk writes its own outputs and each output is computed by
+/// one thread in a fixed order, so results do not depend on the thread count.
 @inline(__always)
 func parallelChunks(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
-    let chunks = min(Engine.threads, max(1, count / max(grain, 1)))
+    let chunks = min(Engine.loopThreads, max(1, count / max(grain, 1)))
     if chunks <= 1 { body(0..<count); return }
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
         body((count * c / chunks)..<(count * (c + 1) / chunks))

@@ -104,6 +104,97 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
         expectClose(dw.data, ref, "conv2d dw")
     }
 
+    /// Winograd F(2×2, 3×3) (taken for 3×3 stride-1 convolutions of ≥ 16 channels) against the
+    /// direct loops, odd sizes included (cropped edge tiles), forward and input gradient.
+    @Test(arguments: [(0, 35, 34), (1, 32, 33), (1, 33, 35), (2, 31, 30)])
+    func winogradMatchesDirect(_ g: (Int, Int, Int)) {
+        let (p, h, w) = g
+        var rng = RandomGenerator(seed: 15)
+        let x = Tensor.normal([2, 16, h, w], using: &rng), wt = Tensor.normal([17, 16, 3, 3], using: &rng)
+        let b = Tensor.normal([17], using: &rng)
+        let geometry = ConvGeometry(c: 16, h: h, w: w, window: Window(kernel: 3, padding: p))
+        #expect(geometry.winogradPays(outChannels: 17))
+        x.requiresGrad = true
+        let y = conv2d(x, weight: wt, bias: b, padding: p)
+        expectClose(y.data, naiveConv(x, wt, b, stride: 1, padding: p), "winograd p\(p) \(h)×\(w)")
+        let gy = Tensor.normal(y.shape, using: &rng)
+        let dx = grad(of: (y * gy).sum(), wrt: [x])[0]
+        // dx = conv-transpose of gy with the same weights, which for stride 1 has exactly x's size
+        expectClose(dx.data, naiveConvTranspose(gy, wt, .zeros([16]), stride: 1, padding: p, outputPadding: 0), "winograd dx p\(p)")
+    }
+
+    /// Tiles of a few output rows give the same three kernels as one tile per image.
+    @Test func tilesOfOutputRowsAgreeWithOneTile() {
+        var rng = RandomGenerator(seed: 16)
+        let x = Tensor.normal([2, 3, 40, 37], using: &rng), wt = Tensor.normal([5, 3, 4, 4], using: &rng)
+        let b = Tensor.normal([5], using: &rng)
+        let whole = ConvGeometry(c: 3, h: 40, w: 37, window: Window(kernel: 4, stride: 2, padding: 2))
+        var tiled = whole
+        tiled.tileFloats = 3 * whole.rows * whole.ow
+        #expect(whole.tileRows == whole.oh && tiled.tileRows == 3)
+        let y = convolveForward(x.data, wt.data, bias: b.data, images: 2, outChannels: 5, tiled)
+        expectClose(y, naiveConv(x, wt, b, stride: 2, padding: 2), "tiled forward")
+        let gy = Tensor.normal([2, 5, whole.oh, whole.ow], using: &rng)
+        expectClose(convolveInputGradient(gy.data, wt.data, bias: nil, images: 2, outChannels: 5, tiled),
+                    convolveInputGradient(gy.data, wt.data, bias: nil, images: 2, outChannels: 5, whole), "tiled input gradient")
+        expectClose(convolveWeightGradient(x.data, gy.data, images: 2, outChannels: 5, tiled),
+                    convolveWeightGradient(x.data, gy.data, images: 2, outChannels: 5, whole), "tiled weight gradient")
+    }
+
+    /// The fused instance norm and its fused backward against the composed definition
+    /// (x − mean) / √(var + eps), values and input gradients.
+    @Test func fusedInstanceNormMatchesComposed() {
+        var rng = RandomGenerator(seed: 17)
+        let x = Tensor.normal([2, 3, 7, 19], mean: 0.5, std: 2, using: &rng)  // 133 values: SIMD body and tail
+        x.requiresGrad = true
+        let centred = x - x.mean(axes: [2, 3], keepDims: true)
+        let composed = centred / ((centred * centred).mean(axes: [2, 3], keepDims: true) + 1e-5).sqrt()
+        let fused = x.instanceNorm()
+        expectClose(fused.data, composed.data, "instance norm")
+        let g = Tensor.normal(x.shape, using: &rng)
+        expectClose(grad(of: (fused * g).sum(), wrt: [x])[0].data, grad(of: (composed * g).sum(), wrt: [x])[0].data,
+                    "instance norm backward")
+    }
+
+    /// relu / leaky relu backward (read from the input) against the derivative written out.
+    @Test func scaledWhereMatchesDerivative() {
+        let x = Tensor([-2, -0.5, 0, 0.5, 3]), g = Tensor([1, 2, 3, 4, 5])
+        #expect(g.scaled(where: x, otherwise: 0).data == [0, 0, 0, 4, 5])
+        #expect(g.scaled(where: x, otherwise: 0.2).data == [0.2, 0.4, 0.6 as Float, 4, 5])
+    }
+
+    /// The per-plane broadcast path ([N, C, 1, 1] against [N, C, H, W]) against the general one.
+    @Test func perPlaneBroadcastMatchesGeneral() {
+        var rng = RandomGenerator(seed: 18)
+        let big = Tensor.normal([2, 3, 4, 5], using: &rng), small = Tensor.normal([2, 3, 1, 1], using: &rng)
+        #expect(perPlane(big.shape, small.shape)! == (6, 20))
+        #expect(perPlane([1, 3, 4, 5], [2, 3, 1, 1]) == nil)
+        var expected = [Float](repeating: 0, count: big.count)
+        for i in 0..<big.count { expected[i] = big.data[i] - small.data[i / 20] }
+        #expect((big - small).data == expected)
+        #expect((small - big).data == expected.map { -$0 })
+    }
+
+    /// The engine's own parallel loops (im2col/col2im, Winograd transforms, instance norm,
+    /// elementwise ops) give the same bits at 1 and 2 threads. OpenBLAS's thread count is left as
+    /// it is: its GEMMs differ in the last bits between 1 and 2 threads.
+    @Test func ownLoopsSameBitsAtOneAndTwoThreads() {
+        func run() -> [[Float]] {
+            var rng = RandomGenerator(seed: 19)
+            let x = Tensor.normal([2, 32, 34, 34], using: &rng), w3 = Tensor.normal([32, 32, 3, 3], using: &rng)
+            let w4 = Tensor.normal([16, 32, 4, 4], using: &rng)
+            x.requiresGrad = true; w3.requiresGrad = true; w4.requiresGrad = true
+            let h = conv2d(x, weight: w3, padding: 1).instanceNorm().leakyRelu(0.2)      // Winograd path
+            let y = conv2d(h, weight: w4, stride: 2, padding: 2).instanceNorm().relu()  // im2col path
+            return [y.data] + grad(of: (y * y + h.mean()).sum(), wrt: [x, w3, w4]).map(\.data)
+        }
+        let one = Engine.withLoopThreads(1, run), two = Engine.withLoopThreads(2, run)
+        for (name, (a, b)) in zip(["y", "dx", "dw3", "dw4"], zip(one, two)) {
+            let differing = zip(a, b).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(name): \(differing) of \(a.count) values differ")
+        }
+    }
+
     private func cropTo(_ v: [Float], from: [Int], to: [Int]) -> [Float] {
         var out: [Float] = []
         for n in 0..<to[0] { for c in 0..<to[1] { for y in 0..<to[2] { for x in 0..<to[3] {

@@ -1,0 +1,241 @@
+// Convolution as three ops that are each other's derivatives, so gradients of gradients (WGAN-GP)
+// stay inside the same three kernels:
+//
+//   convolve(x, w)          y  = W · cols(x)            x [N, C, H, W], w [O, C, kh, kw] → [N, O, H', W']
+//   convolveInputGrad(g, w) dx = fold(Wᵀ · g)           g [N, O, H', W']                 → [N, C, H, W]
+//   convolveWeightGrad(x, g) dw = Σₙ g · cols(x)ᵀ                                         → [O, C, kh, kw]
+//
+// cols(x) is im2col: row r = (c, ky, kx), column l = (oy, ox). It is never built whole: each kernel
+// unfolds a tile of output rows at a time into a small buffer and hands it to sgemm, so the
+// memory of a convolution is its input and output (a ResBlock's full im2col would be 9× its input,
+// the 7×7 output layer's 49×), and only x and w are kept for the backward pass.
+//
+// Threads: the GEMMs use OpenBLAS's threads; unfold is split over rows r and fold over channels c
+// (each channel's plane is written by one thread, in a fixed order), so results do not depend on
+// the engine's thread count beyond what OpenBLAS itself does.
+
+/// One convolution's shape: input planes c × h × w, kernel, stride, padding and output oh × ow.
+struct ConvGeometry {
+    let c, h, w, kh, kw, stride, padding, oh, ow: Int
+
+    init(c: Int, h: Int, w: Int, window: Window) {
+        (self.c, self.h, self.w) = (c, h, w)
+        (kh, kw, stride, padding) = (window.kernel.h, window.kernel.w, window.stride, window.padding)
+        (oh, ow) = window.output(h, w)
+        precondition(oh > 0 && ow > 0, "window \(kh)×\(kw) does not fit input \(h)×\(w)")
+    }
+
+    /// im2col rows (c·kh·kw) and columns (output positions).
+    var rows: Int { c * kh * kw }
+    var positions: Int { oh * ow }
+
+    /// Column-buffer budget of one tile, in floats. Large enough that the GEMMs keep their speed
+    /// (n ≥ ~1000 for a ResBlock), small next to the activations.
+    var tileFloats = 2 << 20
+
+    /// Output rows per tile.
+    var tileRows: Int { Swift.max(1, Swift.min(oh, tileFloats / Swift.max(1, rows * ow))) }
+
+    /// Output positions o (along one axis of `outSize`) whose input o·s − p + k lies in 0..<size.
+    @inline(__always)
+    func valid(_ k: Int, size: Int, outSize: Int) -> Range<Int> {
+        let lo = Swift.max(0, (padding - k + stride - 1) / stride)
+        let end = size + padding - k
+        let hi = end > 0 ? Swift.min(outSize, (end + stride - 1) / stride) : 0
+        return lo..<Swift.max(lo, hi)
+    }
+
+    /// Copies x's windows for output rows `oys` into cols [rows, oys.count·ow]: contiguous writes,
+    /// and for stride 1 contiguous reads too (one memcpy per image row and kernel offset).
+    func unfold(_ x: UnsafePointer<Float>, _ oys: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+        let tile = oys.count * ow, planeSize = h * w
+        parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(tile, 1))) { rs in
+            for r in rs {
+                let (ci, ky, kx) = (r / (kh * kw), (r / kw) % kh, r % kw)
+                let xs = valid(kx, size: w, outSize: ow)
+                let src = x + ci * planeSize, row = cols + r * tile
+                for oy in oys {
+                    let d = row + (oy - oys.lowerBound) * ow
+                    let iy = oy * stride - padding + ky
+                    guard iy >= 0 && iy < h && !xs.isEmpty else { d.update(repeating: 0, count: ow); continue }
+                    d.update(repeating: 0, count: xs.lowerBound)
+                    (d + xs.upperBound).update(repeating: 0, count: ow - xs.upperBound)
+                    let s = src + iy * w + xs.lowerBound * stride - padding + kx
+                    if stride == 1 {
+                        (d + xs.lowerBound).update(from: s, count: xs.count)
+                    } else if stride == 2 {
+                        // the critic's 4×4 stride-2 layers: 16 values per load of 32, while inside x
+                        let dv = d + xs.lowerBound, available = src + planeSize - s
+                        var j = 0
+                        while j + 16 <= xs.count && 2 * j + 32 <= available {
+                            let pair = UnsafeRawPointer(s + 2 * j).loadUnaligned(as: SIMD32<Float>.self)
+                            UnsafeMutableRawPointer(dv + j).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+                            j += 16
+                        }
+                        while j < xs.count { dv[j] = s[2 * j]; j += 1 }
+                    } else {
+                        for j in 0..<xs.count { d[xs.lowerBound + j] = s[j * stride] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// unfold's adjoint: adds cols [rows, oys.count·ow] back onto the image planes of dx.
+    func fold(_ cols: UnsafePointer<Float>, _ oys: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+        let tile = oys.count * ow, planeSize = h * w
+        parallelChunks(c, grain: Swift.max(1, 16_384 / Swift.max(tile * kh * kw, 1))) { channels in
+            for ci in channels {
+                let dst = dx + ci * planeSize
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let xs = valid(kx, size: w, outSize: ow)
+                        guard !xs.isEmpty else { continue }
+                        let row = cols + ((ci * kh + ky) * kw + kx) * tile
+                        for oy in oys {
+                            let iy = oy * stride - padding + ky
+                            guard iy >= 0 && iy < h else { continue }
+                            let s = row + (oy - oys.lowerBound) * ow + xs.lowerBound
+                            let d = dst + iy * w + xs.lowerBound * stride - padding + kx
+                            if stride == 1 {
+                                for j in 0..<xs.count { d[j] += s[j] }
+                            } else {
+                                for j in 0..<xs.count { d[j * stride] += s[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(image, oys, cols)` for every image and tile of output rows, with a column
+    /// buffer (allocated once per call) that `body` fills or reads.
+    func forEachTile(images: Int, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let rowsPerTile = tileRows
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * rowsPerTile * ow)
+        defer { buffer.deallocate() }
+        for i in 0..<images {
+            for oy0 in Swift.stride(from: 0, to: oh, by: rowsPerTile) {
+                body(i, oy0..<Swift.min(oh, oy0 + rowsPerTile), buffer)
+            }
+        }
+    }
+}
+
+// MARK: - Kernels
+
+/// y [n, o, oh, ow] = bias + W [o, rows] · cols(x).
+func convolveForward(_ x: [Float], _ w: [Float], bias: [Float]?, images n: Int, outChannels o: Int, _ g: ConvGeometry) -> [Float] {
+    let (L, R) = (g.positions, g.rows)
+    return x.withUnsafeBufferPointer { xp in
+        w.withUnsafeBufferPointer { wp in
+            uninitialisedFloats(n * o * L) { y in
+                if g.winogradPays(outChannels: o) {
+                    let u = winogradWeights(wp.baseAddress!, outChannels: o, inChannels: g.c)
+                    winogradForward(xp.baseAddress!, u, bias: bias, images: n, outChannels: o, g, into: y.baseAddress!)
+                    return
+                }
+                if let bias {
+                    for p in 0..<(n * o) { (y.baseAddress! + p * L).update(repeating: bias[p % o], count: L) }
+                }
+                g.forEachTile(images: n) { i, oys, cols in
+                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols)
+                    sgemm(false, false, o, oys.count * g.ow, R, wp.baseAddress!, lda: R, cols, ldb: oys.count * g.ow,
+                          y.baseAddress! + i * o * L + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1)
+                }
+            }
+        }
+    }
+}
+
+/// dx [n, c, h, w] = bias + fold(Wᵀ · gy) for gy [n, o, oh, ow].
+func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n: Int, outChannels o: Int, _ g: ConvGeometry) -> [Float] {
+    let (L, R, plane) = (g.positions, g.rows, g.h * g.w)
+    if g.winogradPays(outChannels: o) {
+        // The input gradient of a 3×3 stride-1 convolution is one too (see Winograd.swift).
+        let flipped = Window(kernel: 3, stride: 1, padding: 2 - g.padding)
+        let gT = ConvGeometry(c: o, h: g.oh, w: g.ow, window: flipped)
+        return w.withUnsafeBufferPointer { wp in
+            gy.withUnsafeBufferPointer { gp in
+                let wT = rotatedTransposedKernels(wp.baseAddress!, outChannels: o, inChannels: g.c)
+                let u = wT.withUnsafeBufferPointer { winogradWeights($0.baseAddress!, outChannels: g.c, inChannels: o) }
+                return uninitialisedFloats(n * g.c * plane) { dx in
+                    winogradForward(gp.baseAddress!, u, bias: bias, images: n, outChannels: g.c, gT, into: dx.baseAddress!)
+                }
+            }
+        }
+    }
+    var dx = [Float](repeating: 0, count: n * g.c * plane)
+    if let bias { for p in 0..<(n * g.c) { for j in 0..<plane { dx[p * plane + j] = bias[p % g.c] } } }
+    gy.withUnsafeBufferPointer { gp in
+        w.withUnsafeBufferPointer { wp in
+            dx.withUnsafeMutableBufferPointer { dxp in
+                g.forEachTile(images: n) { i, oys, cols in
+                    let tile = oys.count * g.ow
+                    sgemm(true, false, R, tile, o, wp.baseAddress!, lda: R, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow,
+                          ldb: L, cols, ldc: tile, beta: 0)
+                    g.fold(cols, oys, into: dxp.baseAddress! + i * g.c * plane)
+                }
+            }
+        }
+    }
+    return dx
+}
+
+/// dw [o, rows] = Σ over images of gy [o, L] · cols(x)ᵀ.
+func convolveWeightGradient(_ x: [Float], _ gy: [Float], images n: Int, outChannels o: Int, _ g: ConvGeometry) -> [Float] {
+    let (L, R) = (g.positions, g.rows)
+    var dw = [Float](repeating: 0, count: o * R)
+    x.withUnsafeBufferPointer { xp in
+        gy.withUnsafeBufferPointer { gp in
+            dw.withUnsafeMutableBufferPointer { dwp in
+                g.forEachTile(images: n) { i, oys, cols in
+                    let tile = oys.count * g.ow
+                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols)
+                    sgemm(false, true, o, R, tile, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow, lda: L,
+                          cols, ldb: tile, dwp.baseAddress!, ldc: R, beta: 1)
+                }
+            }
+        }
+    }
+    return dw
+}
+
+// MARK: - Ops
+
+/// A per-channel bias of an NCHW result as an op input: its gradient sums over N, H and W.
+private func channelBias(_ bias: Tensor?) -> [(Tensor, Tensor.VJP)] {
+    bias.map { [($0, { g, _ in g.sum(axes: [0, 2, 3]) })] } ?? []
+}
+
+/// x [n, c, h, w] ⊛ w [o, c, kh, kw] (+ bias [o]) → [n, o, oh, ow].
+func convolve(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+    let (n, o) = (x.shape[0], w.shape[0])
+    let y = convolveForward(x.data, w.data, bias: bias?.data, images: n, outChannels: o, g)
+    return Tensor.make([n, o, g.oh, g.ow], y, [
+        (x, { gy, _ in convolveInputGrad(gy, w, bias: nil, g) }),
+        (w, { gy, _ in convolveWeightGrad(x, gy, g) }),
+    ] + channelBias(bias))
+}
+
+/// The adjoint of `convolve` in x: gy [n, o, oh, ow], w [o, c, kh, kw] (+ bias [c]) → [n, c, h, w].
+/// Also the transposed convolution.
+func convolveInputGrad(_ gy: Tensor, _ w: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+    let (n, o) = (gy.shape[0], w.shape[0])
+    let dx = convolveInputGradient(gy.data, w.data, bias: bias?.data, images: n, outChannels: o, g)
+    return Tensor.make([n, g.c, g.h, g.w], dx, [
+        (gy, { up, _ in convolve(up, w, bias: nil, g) }),
+        (w, { up, _ in convolveWeightGrad(up, gy, g) }),
+    ] + channelBias(bias))
+}
+
+/// The adjoint of `convolve` in w: x [n, c, h, w], gy [n, o, oh, ow] → [o, c, kh, kw].
+func convolveWeightGrad(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry) -> Tensor {
+    let o = gy.shape[1]
+    let dw = convolveWeightGradient(x.data, gy.data, images: x.shape[0], outChannels: o, g)
+    return Tensor.make([o, g.c, g.kh, g.kw], dw, [
+        (x, { up, _ in convolveInputGrad(gy, up, bias: nil, g) }),
+        (gy, { up, _ in convolve(x, up, bias: nil, g) }),
+    ])
+}
