@@ -18,6 +18,10 @@ let package = Package(
         .executable(name: "course", targets: ["course"]),
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "NN", targets: ["NN"]),
+        // For the fuzzing and memory-check package in Fuzz/, which depends on this one by path.
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "DeblurGAN", targets: ["DeblurGAN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,7 +47,8 @@ let package = Package(
         // A tiny lesson that NotebookTests run as a subprocess (runner end to end, cache, Ctrl-C).
         .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
-        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "DeblurGAN", "CBLAS", argumentParser], path: "Benchmarks"),
+        .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "DeblurGAN", "CBLAS", argumentParser], path: "Benchmarks",
+                          exclude: ["compare.sh", "torch_ref.py"]),
 
         // The lessons, one executable each, named by lesson id (`swift run -c release gan-minimax --quick`).
         lesson("blur-model", "01-blur-model", ["Imaging"]),
@@ -57,7 +62,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging"]),
         .testTarget(name: "GANKitTests", dependencies: ["GANKit"]),
         .testTarget(name: "DeblurGANTests", dependencies: ["DeblurGAN"], resources: [.copy("Fixtures")]),
     ]

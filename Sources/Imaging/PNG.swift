@@ -20,8 +20,8 @@ import Glibc
 ///
 /// Before decoding, the bytes are checked: missing file, a directory, an empty file, a wrong
 /// signature, a missing or damaged IHDR, chunks running past the end of the data (truncation), and
-/// dimensions over `PNG.maxPixels` are each reported as an `ImagingError` naming the file — no
-/// memory is allocated for a picture that is too large.
+/// dimensions over `PNG.maxPixels` or more than the compressed data can hold are each reported as
+/// an `ImagingError` naming the file — no memory is allocated for a picture that is too large.
 public enum PNG {
     /// The largest image accepted: 64 megapixels (a 64 MP RGB image is 768 MB of Float32 pixels).
     public static let maxPixels = 64 * 1024 * 1024
@@ -192,16 +192,22 @@ public enum PNG {
         out.reserveCapacity(b.count)
         var i = 8
         var sawIEND = false, sawIDAT = false
+        var imageDataBytes = 0
         while i < b.count {
             guard i + 8 <= b.count else { break }
             let len = be32(b, i)
-            let type = String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self)
+            let typeBytes = b[(i + 4)..<(i + 8)]
+            guard typeBytes.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+                let hex = typeBytes.map { String(format: "%02X", $0) }.joined(separator: " ")
+                throw ImagingError(.decodeFailed, path: path, "damaged PNG: the chunk at byte \(i) has no valid type (bytes \(hex))")
+            }
+            let type = String(decoding: typeBytes, as: UTF8.self)
             let end = i + 12 + len
             guard len < 0x8000_0000, end <= b.count else {
                 throw ImagingError(.truncated, path: path,
                                    "truncated PNG: the \(type) chunk at byte \(i) needs \(len) bytes, the file ends at \(b.count)")
             }
-            if type == "IDAT" { sawIDAT = true }
+            if type == "IDAT" { sawIDAT = true; imageDataBytes += len }
             if !["gAMA", "sRGB", "iCCP", "cHRM"].contains(type) { out += b[i..<end] }
             i = end
             if type == "IEND" { sawIEND = true; break }
@@ -210,6 +216,14 @@ public enum PNG {
             throw ImagingError(.truncated, path: path,
                                sawIDAT ? "truncated PNG: the data ends before the IEND chunk"
                                        : "truncated PNG: the data ends before any image data (IDAT)")
+        }
+        // Deflate compresses at most 1032:1, so a header promising more pixels than the image data
+        // can hold is refused here, before the decoder allocates room for them.
+        let samplesPerPixel = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colorType]!
+        let scanlineBytes = height * (1 + (width * samplesPerPixel * depth + 7) / 8)
+        guard scanlineBytes <= 1032 * imageDataBytes + 1024 else {
+            throw ImagingError(.decodeFailed, path: path, "damaged PNG: \(width)×\(height) pixels need at least "
+                               + "\(scanlineBytes / 1032) bytes of compressed image data, the file has \(imageDataBytes)")
         }
         return (Header(width: width, height: height, bitDepth: depth, colorType: colorType), out)
     }

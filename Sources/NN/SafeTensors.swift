@@ -20,6 +20,14 @@ public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
     public let source: String
     public let problem: String
 
+    /// Control characters in the source or the problem — a tensor name read from a damaged file
+    /// may hold a newline — are written as escapes, so the message stays one line.
+    init(kind: Kind, source: String, problem: String) {
+        self.kind = kind
+        self.source = source.escapingControlCharacters
+        self.problem = problem.escapingControlCharacters
+    }
+
     public var description: String { "\(source): \(problem)" }
     public var errorDescription: String? { description }
 }
@@ -81,8 +89,10 @@ extension SafeTensors {
 
     static func writeAtomically(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
+        // `.<name>.tmp-<pid>-<random>`, the lesson runner's pattern for temporary files: a run killed
+        // mid-write (SIGKILL) leaves a file that the next run in that folder recognises and removes.
         let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try data.write(to: temp)
             if rename(temp.path, url.path) != 0 {
@@ -103,9 +113,19 @@ extension SafeTensors {
     /// and BF16 are accepted). Excluded tensors are still checked but never converted, so a file
     /// with, say, int64 `num_batches_tracked` entries reads fine when those are left out.
     public static func read(_ path: String, including include: (String) -> Bool = { _ in true }) throws -> SafeTensors {
-        func corrupt(_ problem: String) -> CheckpointError { CheckpointError(kind: .corrupt, source: path, problem: problem) }
+        let bytes: Data
+        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CheckpointError(kind: .io, source: path, problem: "cannot read: \(error.localizedDescription)")
+        }
+        return try parse(bytes, source: path, including: include)
+    }
 
-        let (headerBytes, data) = try readSections(path)
+    /// Parses the bytes of a safetensors file (as `read` does); `source` names them in errors.
+    public static func parse(_ bytes: Data, source: String,
+                             including include: (String) -> Bool = { _ in true }) throws -> SafeTensors {
+        func corrupt(_ problem: String) -> CheckpointError { CheckpointError(kind: .corrupt, source: source, problem: problem) }
+
+        let (headerBytes, data) = try sections(of: bytes, fail: corrupt)
         guard let json = try? JSONSerialization.jsonObject(with: headerBytes) else {
             throw corrupt("header is not valid JSON")
         }
@@ -143,7 +163,7 @@ extension SafeTensors {
         var tensors: [String: Tensor] = [:]
         for e in entries where include(e.name) {
             guard let values = decode(data, e) else {
-                throw CheckpointError(kind: .unsupportedDType, source: path,
+                throw CheckpointError(kind: .unsupportedDType, source: source,
                                       problem: "tensor '\(e.name)' has dtype \(e.dtype); only F32, F64, F16 and BF16 can be read")
             }
             tensors[e.name] = Tensor(shape: e.shape, data: values)
@@ -152,33 +172,14 @@ extension SafeTensors {
     }
 
     /// The header's JSON bytes and the data section, after checking the length prefix.
-    private static func readSections(_ path: String) throws -> (header: Data, data: Data) {
-        func fail(_ kind: CheckpointError.Kind, _ problem: String) -> CheckpointError {
-            CheckpointError(kind: kind, source: path, problem: problem)
-        }
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
-            throw fail(.io, "cannot open: \(error.localizedDescription)")
-        }
-        defer { try? handle.close() }
-        do {
-            let size = try handle.seekToEnd()
-            guard size >= 8 else { throw fail(.corrupt, "file is \(size) bytes, shorter than the 8-byte header length") }
-            try handle.seek(toOffset: 0)
-            let prefix = try handle.read(upToCount: 8) ?? Data()
-            guard prefix.count == 8 else { throw fail(.io, "could not read the header length") }
-            let n = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-            guard n <= maxHeaderLength else { throw fail(.corrupt, "header length \(n) is absurd (limit \(maxHeaderLength) bytes)") }
-            guard n <= size - 8 else { throw fail(.corrupt, "header length \(n) is larger than the file (\(size) bytes)") }
-            let header = try handle.read(upToCount: Int(n)) ?? Data()
-            let data = try handle.readToEnd() ?? Data()
-            guard header.count == n, UInt64(data.count) == size - 8 - n else { throw fail(.io, "short read") }
-            return (header, data)
-        } catch let error as CheckpointError {
-            throw error
-        } catch {
-            throw fail(.io, "cannot read: \(error.localizedDescription)")
-        }
+    private static func sections(of bytes: Data, fail: (String) -> CheckpointError) throws -> (header: Data, data: Data) {
+        let size = UInt64(bytes.count)
+        guard size >= 8 else { throw fail("file is \(size) bytes, shorter than the 8-byte header length") }
+        let n = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard n <= maxHeaderLength else { throw fail("header length \(n) is absurd (limit \(maxHeaderLength) bytes)") }
+        guard n <= size - 8 else { throw fail("header length \(n) is larger than the file (\(size) bytes)") }
+        let start = bytes.startIndex + 8, end = start + Int(n)
+        return (bytes[start..<end], bytes[end...])
     }
 
     /// One header entry, validated: known dtype, non-negative shape whose byte size does not
@@ -238,6 +239,13 @@ extension SafeTensors {
             default: return nil
             }
         }
+    }
+}
+
+extension String {
+    /// Newlines, tabs and other control characters as Swift escapes (`\n`, `\u{1B}`).
+    var escapingControlCharacters: String {
+        unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
     }
 }
 

@@ -83,8 +83,17 @@ struct CacheStore {
     init(outDir: URL) { url = outDir.appendingPathComponent(".cache/cells.json") }
 
     func load() -> [String: CellRecord] {
-        guard let data = try? Data(contentsOf: url),
-              let records = try? JSON.decode([String: CellRecord].self, from: data) else { return [:] }
+        guard let data = try? Data(contentsOf: url) else { return [:] }
+        return Self.decode(data)
+    }
+
+    /// The records in a cache file's bytes. A damaged file counts as no cache (the cells run
+    /// again), and so does one naming a file that is not a plain name in the output folder — only
+    /// a damaged or hand-edited cache can — because replaying reads those files and the end of a
+    /// run deletes the ones no cell wrote this time.
+    static func decode(_ data: Data) -> [String: CellRecord] {
+        guard let records = try? JSON.decode([String: CellRecord].self, from: data),
+              records.values.allSatisfy({ $0.namesOnlyPlainFiles }) else { return [:] }
         return records
     }
 

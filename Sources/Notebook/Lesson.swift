@@ -68,11 +68,12 @@ public final class Lesson {
     /// (see `ExitStatus`). `--help` lists the options.
     public func main() -> Never {
         LessonCommand.lesson = (id, title)
+        let arguments = Array(CommandLine.arguments.dropFirst())
         let options: LessonOptions
         do {
-            options = try LessonCommand.parse(Array(CommandLine.arguments.dropFirst())).options
+            options = try LessonCommand.parse(arguments).options
         } catch {
-            LessonCommand.exit(withError: error)
+            LessonCommand.exitWithOneLine(for: error, arguments: arguments)
         }
         exit(run(options).rawValue)
     }

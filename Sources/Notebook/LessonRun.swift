@@ -25,7 +25,7 @@ final class LessonRun {
 
     /// Reserves an artifact file name for this run; names are plain and unique across cells.
     func claim(artifact file: String, by owner: String) throws -> String {
-        guard !file.hasPrefix("."), !file.contains("/"), file.count <= 120 else {
+        guard isPlainFileName(file) else {
             throw CellError("artifact name \"\(file)\" must be a plain file name")
         }
         if let other = claimed[file] { throw CellError("\(owner) writes \(file), which \(other) already wrote") }

@@ -8,10 +8,12 @@ public struct LessonOptions: ParsableArguments {
     @Flag(help: "Small budgets: the lesson runs in seconds (default: lecture-quality budgets).")
     public var quick = false
 
-    @Option(help: "Seed of every random number in the lesson.")
+    // `.unconditional`: `--seed -1` and `--threads -3` are read as (bad) values and reported as
+    // such, rather than as "missing value" because they look like flags.
+    @Option(parsing: .unconditional, help: "Seed of every random number in the lesson.")
     public var seed: UInt64 = 1
 
-    @Option(help: "Threads for OpenBLAS and the engine's parallel loops.")
+    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and the engine's parallel loops.")
     public var threads: Int = 1
 
     @Option(help: ArgumentHelp("Output folder (default: out/<lesson-id>/).", valueName: "dir"))
@@ -27,6 +29,14 @@ public struct LessonOptions: ParsableArguments {
     public var noColor = false
 
     public init() {}
+
+    /// The options on this process's command line, or the defaults when they do not parse (the
+    /// lesson's `main()` then reports the error), for lesson code that needs an option before
+    /// `main()` runs. (`LessonOptions()` is not a usable default: ArgumentParser's property
+    /// wrappers trap when read before parsing.)
+    public static var commandLine: LessonOptions {
+        (try? parse(Array(CommandLine.arguments.dropFirst()))) ?? (try! parse([]))
+    }
 
     public func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }

@@ -12,6 +12,16 @@ struct CellRecord: Codable {
     var outputs: [CellOutput] = []
     var metrics: [Metric] = []
     var artifacts: [Artifact] = []
+
+    /// Whether every file the record mentions is a plain file name (see `isPlainFileName`).
+    var namesOnlyPlainFiles: Bool {
+        artifacts.allSatisfy { isPlainFileName($0.file) } && outputs.allSatisfy { $0.file.map(isPlainFileName) ?? true }
+    }
+}
+
+/// A name for a file directly inside the output folder: not hidden, no folder part, not too long.
+func isPlainFileName(_ name: String) -> Bool {
+    !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && name.count <= 120
 }
 
 /// One item of a cell's output, in the order it was produced.

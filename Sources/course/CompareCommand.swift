@@ -27,10 +27,10 @@ extension Course {
         @Option(help: ArgumentHelp("Toy data: \(ToyData.allCases.map(\.rawValue).joined(separator: "|")).", valueName: "name"))
         var dataset: String = ToyData.eightGaussians.rawValue
 
-        @Option(help: "Generator steps per run (default \(Compare.fullSteps); \(Compare.quickSteps) with --quick).")
+        @Option(parsing: .unconditional, help: "Generator steps per run (default \(Compare.fullSteps); \(Compare.quickSteps) with --quick).")
         var steps: Int?
 
-        @Option(help: "Seeds per variant (default \(Compare.fullSeeds); \(Compare.quickSeeds) with --quick).")
+        @Option(parsing: .unconditional, help: "Seeds per variant (default \(Compare.fullSeeds); \(Compare.quickSeeds) with --quick).")
         var seeds: Int?
 
         @OptionGroup var options: LessonOptions

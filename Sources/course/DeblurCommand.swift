@@ -18,7 +18,7 @@ extension Course {
                 bounded for any size. Gray images come out as RGB. The output is written atomically.
 
                 Exit codes: 0 success; 64 usage error; 65 the input is not a readable PNG or the checkpoint holds \
-                no usable generator; 66 the input or the --checkpoint file does not exist (or is a folder); 69 no \
+                no usable generator; 66 the input or the --checkpoint file does not exist, is a folder or cannot be read; 69 no \
                 --checkpoint given and the lesson has not trained one yet; 73 the output cannot be written.
                 """)
 
@@ -32,10 +32,10 @@ extension Course {
                                    valueName: "file"))
         var checkpoint: String?
 
-        @Option(help: "Tile side in pixels (a multiple of 4, at least 64); smaller tiles use less memory.")
+        @Option(parsing: .unconditional, help: "Tile side in pixels (a multiple of 4, at least 64); smaller tiles use less memory.")
         var tile = 512
 
-        @Option(help: "Threads for OpenBLAS and the engine (the result does not depend on it).")
+        @Option(parsing: .unconditional, help: "Threads for OpenBLAS and the engine (the result does not depend on it).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
@@ -67,8 +67,12 @@ extension Course {
             }
             guard fm.fileExists(atPath: input) else { throw Failure(code: 66, message: "\(input): no such file") }
             guard !isFolder(input) else { throw Failure(code: 66, message: "\(input): is a folder, not a PNG file") }
+            guard fm.isReadableFile(atPath: input) else { throw Failure(code: 66, message: "\(input): cannot be read (permission denied)") }
             let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            guard isFolder(folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) does not exist") }
+            guard isFolder(folder) else {
+                throw Failure(code: 73, message: "\(output): " + (fm.fileExists(atPath: folder) ? "\(folder) is a file, not a folder"
+                                                                                             : "the folder \(folder) does not exist"))
+            }
             guard fm.isWritableFile(atPath: folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) is not writable") }
             guard !isFolder(output) else { throw Failure(code: 73, message: "\(output): is a folder") }
 
@@ -77,6 +81,7 @@ extension Course {
                 if checkpoint != nil { throw Failure(code: 66, message: "\(weights): no such checkpoint file") }
                 throw Failure(code: 69, message: "no trained model at \(weights): train one with `Scripts/course run deblurgan` (about 15–50 min on 2 cores), or pass --checkpoint FILE")
             }
+            guard fm.isReadableFile(atPath: weights) else { throw Failure(code: 66, message: "\(weights): cannot be read (permission denied)") }
 
             let image: Image
             do { image = try PNG.read(input) } catch let error as ImagingError {

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Notebook
+
+/// The same seed and thread count give the same results: every lesson runs twice in quick mode
+/// (`--force`, one thread, two fresh output folders, both runs at once) and every CSV, PNG and SVG
+/// artifact of the two runs must be byte-identical. The one exception is wall-clock time: CSV
+/// columns named `seconds…` (`seconds`, `seconds_mean`, `seconds_per_step`, …) measure the machine,
+/// not the computation, and are compared by presence only. Reports and manifest.json differ by
+/// design (dates, timings).
+@Suite struct DeterminismTests {
+    /// The CSV with the values of its `seconds…` columns blanked.
+    static func withoutTimings(_ csv: String) -> String {
+        let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false) else { return csv }
+        let timing = Set(header.indices.filter { header[$0].hasPrefix("seconds") })
+        guard !timing.isEmpty else { return csv }
+        return lines.enumerated().map { number, line in
+            guard number > 0 else { return String(line) }
+            return line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
+                .map { timing.contains($0.offset) ? "" : String($0.element) }.joined(separator: ",")
+        }.joined(separator: "\n")
+    }
+
+    @Test func timingColumnsAreBlanked() {
+        #expect(Self.withoutTimings("variant,psnr,seconds_mean\nl1,19.5,0.42\n") == "variant,psnr,seconds_mean\nl1,19.5,\n")
+        #expect(Self.withoutTimings("a,b\n1,2\n") == "a,b\n1,2\n")
+    }
+
+    @Test(arguments: Catalog.ids)
+    func quickRunsGiveIdenticalArtifacts(_ id: String) throws {
+        let work = try temporaryFolder("determinism-\(id)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let outs = ["a", "b"].map { work.appendingPathComponent($0) }
+        let start = Date()
+        let runs = try outs.map { out in
+            let process = Process()
+            process.executableURL = productsFolder.appendingPathComponent(id)
+            process.arguments = ["--quick", "--force", "--threads", "1", "--out", out.path]
+            process.currentDirectoryURL = work
+            let log = work.appendingPathComponent("\(out.lastPathComponent).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = process.standardOutput
+            try process.run()
+            return (process, log)
+        }
+        for (process, log) in runs {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+        print("\(id): two quick runs side by side in \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+
+        let (a, b) = (snapshot(outs[0]), snapshot(outs[1]))
+        func artifacts(_ files: [String: Data]) -> Set<String> {
+            Set(files.keys.filter { file in !file.hasPrefix(".") && [".csv", ".png", ".svg"].contains { file.hasSuffix($0) } })
+        }
+        #expect(artifacts(a).contains { $0.hasSuffix(".csv") } && artifacts(a).contains { $0.hasSuffix(".png") })
+        #expect(artifacts(a) == artifacts(b))
+        for file in artifacts(a).sorted() {
+            if file.hasSuffix(".csv") {
+                let (x, y) = (String(decoding: a[file]!, as: UTF8.self), String(decoding: b[file] ?? Data(), as: UTF8.self))
+                #expect(Self.withoutTimings(x) == Self.withoutTimings(y), "\(id): \(file) differs between two runs")
+            } else {
+                #expect(a[file] == b[file], "\(id): \(file) differs between two runs")
+            }
+        }
+    }
+}
