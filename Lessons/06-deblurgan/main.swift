@@ -13,7 +13,7 @@ let lesson = Lesson("deblurgan", title: "DeblurGAN: blind motion deblurring as a
 /// The lesson reads its own command line once more (the runner parses the same options) for the two
 /// things a cell context does not carry: the out folder, where the trained checkpoint is kept
 /// between runs, and `--force`, which asks to train from scratch instead of resuming it.
-let runOptions = (try? LessonOptions.parse(Array(CommandLine.arguments.dropFirst()))) ?? LessonOptions()
+let runOptions = LessonOptions.commandLine
 let outFolder = runOptions.out ?? "out/deblurgan"
 /// The trained default model, found there by `course deblur`. Not a report artifact (it is large and
 /// must survive runs whose cells are all cached), so it lives beside them; out/ is never committed.
@@ -531,7 +531,7 @@ lesson.cell("Train (or resume) and plot the training curves", uses: [trained], d
         v.title = "PSNR on validation crops of held-out photos"
         v.xlabel = "generator step"
         v.ylabel = "PSNR (dB)"
-        v.legend = .bottomRight
+        v.legend = .bottomLeft
     }
     let finalPSNR = validated.last?.validationPSNR ?? .nan
     ctx.say("""

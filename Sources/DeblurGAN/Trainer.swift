@@ -189,7 +189,9 @@ public final class DeblurGANTrainer {
         for (name, t) in critic.namedParameters() { tensors["critic." + name] = t }
         for (name, t) in generatorOptimiser.state() { tensors["generator_optimiser." + name] = t }
         for (name, t) in criticOptimiser.state() { tensors["critic_optimiser." + name] = t }
-        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // identical runs write identical files
+        let json = String(decoding: try encoder.encode(config), as: UTF8.self)
         try SafeTensors.write(tensors, metadata: ["format": Self.checkpointFormat, "config": json, "seed": String(seed),
                                                   "step": String(step), "content_loss": content.name], to: path)
         lastCheckpointStep = step
