@@ -53,17 +53,6 @@ func staircase(_ sample: [Double], from lo: Double, to hi: Double) -> (x: [Doubl
     return (x + [hi], y + [1])
 }
 
-/// A trailing moving average (window `w`), for noisy per-step curves.
-func movingAverage(_ v: [Double], _ w: Int) -> [Double] {
-    var out: [Double] = [], sum = 0.0
-    for i in v.indices {
-        sum += v[i]
-        if i >= w { sum -= v[i - w] }
-        out.append(sum / Double(min(i + 1, w)))
-    }
-    return out
-}
-
 /// The WGAN defaults of Arjovsky et al., Algorithm 1.
 let clip: Float = 0.01
 let rmsprop = OptimiserChoice.rmsprop(learningRate: 5e-5)
@@ -423,7 +412,7 @@ lesson.markdown("""
 lesson.cell("The critic estimate as a training curve", uses: [wgan]) { ctx in
     let trainer = try ctx.use(wgan)
     let estimates = trainer.history.map { Double($0.discriminator["critic_estimate"] ?? .nan) }
-    let smooth = movingAverage(estimates, max(10, estimates.count / 50))
+    let smooth = movingAverage(estimates, window: max(10, estimates.count / 50))
     var rng = ctx.rng
     var w: [Double] = []
     for (k, (_, samples)) in trainer.snapshots.enumerated() {
@@ -583,7 +572,7 @@ lesson.cell("RMSProp vs Adam vs SGD with momentum") { ctx in
     try ctx.figure("optimisers", title: "WGAN critic estimate during training with three optimisers (moving averages)") { fig in
         let ax = fig.axes()
         for (i, (name, curve)) in zip(choices.map(\.0), curves).enumerated() {
-            ax.line(x: curve.indices.map { Double($0 + 1) }, y: movingAverage(curve, max(5, steps / 50)).map { $0 * 1e4 }, label: name, color: Palette.color(i + 2))
+            ax.line(x: curve.indices.map { Double($0 + 1) }, y: movingAverage(curve, window: max(5, steps / 50)).map { $0 * 1e4 }, label: name, color: Palette.color(i + 2))
         }
         ax.xlabel = "generator step"; ax.ylabel = "critic estimate E_r f − E_g f (×10⁻⁴)"; ax.legend = .outside
     }

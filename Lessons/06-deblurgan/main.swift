@@ -484,17 +484,6 @@ let trained = lesson.shared("trained model", uses: [contentLoss]) { ctx -> Train
     }
 }
 
-/// A trailing moving average over `window` points (shorter at the start), to read a noisy curve.
-func movingAverage(_ v: [Double], window: Int) -> [Double] {
-    var out: [Double] = [], sum = 0.0
-    for i in v.indices {
-        sum += v[i]
-        if i >= window { sum -= v[i - window] }
-        out.append(sum / Double(min(i + 1, window)))
-    }
-    return out
-}
-
 lesson.cell("Train (or resume) and plot the training curves", uses: [trained], data: trainingData) { ctx in
     let m = try ctx.use(trained)
     let h = m.history
