@@ -1,4 +1,5 @@
 import CBLAS
+import CGEMM
 import Foundation
 
 /// How many cores the engine uses: OpenBLAS's GEMM threads (the engine's own loops have their
@@ -38,6 +39,41 @@ public enum Engine {
     }
 }
 
+extension Engine {
+    /// The sgemm behind every matrix product and convolution.
+    public enum GEMM: String, Sendable {
+        /// CGEMM's kernel: on CPUs with AVX-512, where it runs about twice as fast as OpenBLAS's
+        /// AVX2 kernels (which `OPENBLAS_CORETYPE=Haswell` pins OpenBLAS to) and, unlike
+        /// OpenBLAS's threads, leaves no thread spinning on the other core after a product.
+        case avx512 = "own AVX-512 kernel"
+        case openblas = "OpenBLAS"
+    }
+
+    /// Whether this CPU can run CGEMM's kernel (x86-64 with AVX-512F).
+    public static let hasAVX512GEMM = cgemm_available() != 0
+
+    /// Our kernel where the CPU can run it, unless the environment says `COURSE_GEMM=openblas`.
+    public static let defaultGEMM: GEMM =
+        hasAVX512GEMM && ProcessInfo.processInfo.environment["COURSE_GEMM"] != "openblas" ? .avx512 : .openblas
+
+    @TaskLocal public static var gemm = defaultGEMM
+
+    /// Runs `body` with products computed by `gemm` (task-local: tests compare both side by side).
+    public static func withGEMM<T>(_ gemm: GEMM, _ body: () throws -> T) rethrows -> T {
+        precondition(gemm == .openblas || hasAVX512GEMM, "this CPU has no AVX-512")
+        return try $gemm.withValue(gemm, operation: body)
+    }
+
+    /// Threads for the loops around the products of a convolution (im2col, col2im, Winograd's
+    /// transforms): with our GEMM no thread is left spinning after a product, so all of them.
+    static var convolutionLoopThreads: Int { gemm == .avx512 ? threads : loopThreads }
+
+    /// What the manifests and benchmarks record: the GEMM, and OpenBLAS's kernel when it is used.
+    public static var gemmName: String {
+        gemm == .avx512 ? gemm.rawValue : "OpenBLAS (\(blasCoreName))"
+    }
+}
+
 #if os(Linux)
 /// glibc's malloc tuning (declared in <malloc.h>, which Swift's Glibc module does not import).
 @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
@@ -63,8 +99,8 @@ extension Engine {
 /// large enough to pay for it. Each chunk writes its own outputs and each output is computed by
 /// one thread in a fixed order, so results do not depend on the thread count.
 @inline(__always)
-func parallelChunks(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
-    let chunks = min(Engine.loopThreads, max(1, count / max(grain, 1)))
+func parallelChunks(_ count: Int, grain: Int = 32_768, threads: Int = Engine.loopThreads, _ body: (Range<Int>) -> Void) {
+    let chunks = min(threads, max(1, count / max(grain, 1)))
     if chunks <= 1 { body(0..<count); return }
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
         body((count * c / chunks)..<(count * (c + 1) / chunks))

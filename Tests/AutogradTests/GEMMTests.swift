@@ -1,0 +1,97 @@
+import Testing
+@testable import Autograd
+
+// CGEMM's AVX-512 kernel against plain loops and against OpenBLAS: every transpose, edges of its
+// 12×32 tiles and 256/120/1024 blocks, sub-matrices (strides wider than the rows), all three
+// kinds of β, and the split over threads.
+
+@Suite(.enabled(if: Engine.hasAVX512GEMM, "this CPU has no AVX-512: OpenBLAS does every product"))
+struct OwnGEMM {
+    /// (m, n, k): one element; below and above one tile; k over two 256-deep slices; m over the
+    /// 120-row block; n over the 1024-column block.
+    static let shapes = [(1, 1, 1), (11, 31, 7), (13, 33, 257), (25, 70, 513), (121, 40, 9), (7, 1030, 5)]
+
+    struct Case {
+        let m, n, k: Int, transA, transB: Bool
+        var lda: Int { (transA ? m : k) + 3 }
+        var ldb: Int { (transB ? k : n) + 5 }
+        var ldc: Int { n + 2 }
+        let a, b: [Float]
+
+        init(_ shape: (Int, Int, Int), transA: Bool, transB: Bool) {
+            (m, n, k) = shape
+            (self.transA, self.transB) = (transA, transB)
+            var rng = RandomGenerator(seed: UInt64(m * 1_000_003 + n * 1_009 + k))
+            let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 5
+            a = Tensor.normal([(transA ? k : m) * lda], using: &rng).data
+            b = Tensor.normal([(transB ? n : k) * ldb], using: &rng).data
+        }
+
+        func opA(_ i: Int, _ t: Int) -> Float { transA ? a[t * lda + i] : a[i * lda + t] }
+        func opB(_ t: Int, _ j: Int) -> Float { transB ? b[j * ldb + t] : b[t * ldb + j] }
+
+        /// C as `start`, then the product with β by loops (in Double), leaving the padding columns alone.
+        func reference(beta: Float, start: [Float]) -> [Float] {
+            var c = start
+            for i in 0..<m { for j in 0..<n {
+                var s = 0.0
+                for t in 0..<k { s += Double(opA(i, t)) * Double(opB(t, j)) }
+                c[i * ldc + j] = Float(s) + (beta == 0 ? 0 : beta * start[i * ldc + j])
+            } }
+            return c
+        }
+
+        func run(beta: Float, start: [Float], parts: Int? = nil, gemm: Engine.GEMM = .avx512) -> [Float] {
+            var c = start
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                if let parts {
+                    ownSGEMM(transA, transB, m, n, k, pa.baseAddress!, lda: lda, pb.baseAddress!, ldb: ldb,
+                             pc.baseAddress!, ldc: ldc, beta: beta, parts: parts)
+                } else {
+                    Engine.withGEMM(gemm) {
+                        sgemm(transA, transB, m, n, k, pa.baseAddress!, lda: lda, pb.baseAddress!, ldb: ldb,
+                              pc.baseAddress!, ldc: ldc, beta: beta)
+                    }
+                }
+            } } }
+            return c
+        }
+
+        /// C before the product: NaN where β = 0 must overwrite, else values (padding: a marker).
+        func start(beta: Float) -> [Float] {
+            (0..<(m * ldc)).map { i in i % ldc >= n ? -7 : beta == 0 ? .nan : Float(i % 13) - 6 }
+        }
+    }
+
+    static let transposes = [(false, false), (true, false), (false, true), (true, true)]
+
+    @Test(arguments: shapes, transposes)
+    func matchesLoops(_ shape: (Int, Int, Int), _ trans: (Bool, Bool)) {
+        let c = Case(shape, transA: trans.0, transB: trans.1)
+        for beta: Float in [0, 1, 0.5] {
+            let start = c.start(beta: beta)
+            let what = "\(shape) transA \(trans.0) transB \(trans.1) β \(beta)"
+            expectClose(c.run(beta: beta, start: start, parts: 1), c.reference(beta: beta, start: start), what)
+        }
+    }
+
+    @Test(arguments: shapes, transposes)
+    func agreesWithOpenBLAS(_ shape: (Int, Int, Int), _ trans: (Bool, Bool)) {
+        let c = Case(shape, transA: trans.0, transB: trans.1)
+        let start = c.start(beta: 0.5)
+        expectClose(c.run(beta: 0.5, start: start, gemm: .avx512), c.run(beta: 0.5, start: start, gemm: .openblas),
+                    "\(shape) \(trans)")
+    }
+
+    /// Threads split C into blocks; each element's sum runs in the same order in any block.
+    @Test(arguments: [(40, 300, 70), (300, 40, 70), (1, 1030, 3)])
+    func sameBitsWhateverTheSplit(_ shape: (Int, Int, Int)) {
+        let c = Case(shape, transA: true, transB: false)
+        let start = c.start(beta: 1)
+        let one = c.run(beta: 1, start: start, parts: 1)
+        for parts in [2, 3, 7] {
+            let split = c.run(beta: 1, start: start, parts: parts)
+            #expect(zip(one, split).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(shape) in \(parts) parts")
+        }
+    }
+}
