@@ -1,3 +1,5 @@
+import Dispatch
+
 // Convolution as three ops that are each other's derivatives, so gradients of gradients (WGAN-GP)
 // stay inside the same three kernels:
 //
@@ -10,9 +12,9 @@
 // memory of a convolution is its input and output (a ResBlock's full im2col would be 9× its input,
 // the 7×7 output layer's 49×), and only x and w are kept for the backward pass.
 //
-// Threads: the GEMMs use OpenBLAS's threads; unfold is split over rows r and fold over channels c
-// (each channel's plane is written by one thread, in a fixed order), so results do not depend on
-// the engine's thread count beyond what OpenBLAS itself does.
+// Threads: a batch of images is spread over the engine's threads, one image per thread at a time;
+// a single image has its products split over the threads instead (see `forEachTile`). Results do
+// not depend on the thread count (with OpenBLAS, beyond what OpenBLAS itself does).
 
 /// One convolution's shape: input planes c × h × w, kernel, stride, padding and output oh × ow.
 struct ConvGeometry {
@@ -47,9 +49,9 @@ struct ConvGeometry {
 
     /// Copies x's windows for output rows `oys` into cols [rows, oys.count·ow]: contiguous writes,
     /// and for stride 1 contiguous reads too (one memcpy per image row and kernel offset).
-    func unfold(_ x: UnsafePointer<Float>, _ oys: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+    func unfold(_ x: UnsafePointer<Float>, _ oys: Range<Int>, into cols: UnsafeMutablePointer<Float>, threads: Int) {
         let tile = oys.count * ow, planeSize = h * w
-        parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(tile, 1))) { rs in
+        parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(tile, 1)), threads: threads) { rs in
             for r in rs {
                 let (ci, ky, kx) = (r / (kh * kw), (r / kw) % kh, r % kw)
                 let xs = valid(kx, size: w, outSize: ow)
@@ -82,9 +84,9 @@ struct ConvGeometry {
     }
 
     /// unfold's adjoint: adds cols [rows, oys.count·ow] back onto the image planes of dx.
-    func fold(_ cols: UnsafePointer<Float>, _ oys: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+    func fold(_ cols: UnsafePointer<Float>, _ oys: Range<Int>, into dx: UnsafeMutablePointer<Float>, threads: Int) {
         let tile = oys.count * ow, planeSize = h * w
-        parallelChunks(c, grain: Swift.max(1, 16_384 / Swift.max(tile * kh * kw, 1))) { channels in
+        parallelChunks(c, grain: Swift.max(1, 16_384 / Swift.max(tile * kh * kw, 1)), threads: threads) { channels in
             for ci in channels {
                 let dst = dx + ci * planeSize
                 for ky in 0..<kh {
@@ -109,16 +111,28 @@ struct ConvGeometry {
         }
     }
 
-    /// Calls `body(image, oys, cols)` for every image and tile of output rows, with a column
-    /// buffer (allocated once per call) that `body` fills or reads.
-    func forEachTile(images: Int, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    /// Calls `body(image, oys, cols, threads)` for every image and tile of output rows, with a
+    /// column buffer that `body` fills or reads, and the threads its unfold/fold and product may
+    /// use (nil: OpenBLAS's own for the product, `Engine.loopThreads` for the loops). With several
+    /// images and our own GEMM, the images are spread over the engine's threads, each running its
+    /// tiles in turn on one thread; otherwise the tiles run in turn, each using all threads. Either
+    /// way an image's outputs are computed by the same operations in the same order.
+    func forEachTile(images: Int, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>, Int?) -> Void) {
         let rowsPerTile = tileRows
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * rowsPerTile * ow)
-        defer { buffer.deallocate() }
-        for i in 0..<images {
-            for oy0 in Swift.stride(from: 0, to: oh, by: rowsPerTile) {
-                body(i, oy0..<Swift.min(oh, oy0 + rowsPerTile), buffer)
+        func run(_ images: Range<Int>, threads: Int?) {
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * rowsPerTile * ow)
+            defer { buffer.deallocate() }
+            for i in images {
+                for oy0 in Swift.stride(from: 0, to: oh, by: rowsPerTile) {
+                    body(i, oy0..<Swift.min(oh, oy0 + rowsPerTile), buffer, threads)
+                }
             }
+        }
+        guard Engine.gemm == .avx512 else { run(0..<images, threads: nil); return }
+        let workers = Swift.min(Engine.threads, images)
+        if workers <= 1 { run(0..<images, threads: Engine.threads); return }
+        DispatchQueue.concurrentPerform(iterations: workers) { t in
+            run((images * t / workers)..<(images * (t + 1) / workers), threads: 1)
         }
     }
 }
@@ -139,10 +153,10 @@ func convolveForward(_ x: [Float], _ w: [Float], bias: [Float]?, images n: Int, 
                 if let bias {
                     for p in 0..<(n * o) { (y.baseAddress! + p * L).update(repeating: bias[p % o], count: L) }
                 }
-                g.forEachTile(images: n) { i, oys, cols in
-                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols)
+                g.forEachTile(images: n) { i, oys, cols, threads in
+                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols, threads: threads ?? Engine.loopThreads)
                     sgemm(false, false, o, oys.count * g.ow, R, wp.baseAddress!, lda: R, cols, ldb: oys.count * g.ow,
-                          y.baseAddress! + i * o * L + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1)
+                          y.baseAddress! + i * o * L + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1, threads: threads)
                 }
             }
         }
@@ -171,11 +185,11 @@ func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n
     gy.withUnsafeBufferPointer { gp in
         w.withUnsafeBufferPointer { wp in
             dx.withUnsafeMutableBufferPointer { dxp in
-                g.forEachTile(images: n) { i, oys, cols in
+                g.forEachTile(images: n) { i, oys, cols, threads in
                     let tile = oys.count * g.ow
                     sgemm(true, false, R, tile, o, wp.baseAddress!, lda: R, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow,
-                          ldb: L, cols, ldc: tile, beta: 0)
-                    g.fold(cols, oys, into: dxp.baseAddress! + i * g.c * plane)
+                          ldb: L, cols, ldc: tile, beta: 0, threads: threads)
+                    g.fold(cols, oys, into: dxp.baseAddress! + i * g.c * plane, threads: threads ?? Engine.loopThreads)
                 }
             }
         }
@@ -183,22 +197,26 @@ func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n
     return dx
 }
 
-/// dw [o, rows] = Σ over images of gy [o, L] · cols(x)ᵀ.
+/// dw [o, rows] = Σ over images of gy [o, L] · cols(x)ᵀ: one partial sum per image, added up in
+/// image order, so the sums are the same whether the images ran on one thread or several.
 func convolveWeightGradient(_ x: [Float], _ gy: [Float], images n: Int, outChannels o: Int, _ g: ConvGeometry) -> [Float] {
     let (L, R) = (g.positions, g.rows)
-    var dw = [Float](repeating: 0, count: o * R)
+    var partials = [Float](repeating: 0, count: n * o * R)
     x.withUnsafeBufferPointer { xp in
         gy.withUnsafeBufferPointer { gp in
-            dw.withUnsafeMutableBufferPointer { dwp in
-                g.forEachTile(images: n) { i, oys, cols in
+            partials.withUnsafeMutableBufferPointer { pp in
+                g.forEachTile(images: n) { i, oys, cols, threads in
                     let tile = oys.count * g.ow
-                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols)
+                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols, threads: threads ?? Engine.loopThreads)
                     sgemm(false, true, o, R, tile, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow, lda: L,
-                          cols, ldb: tile, dwp.baseAddress!, ldc: R, beta: 1)
+                          cols, ldb: tile, pp.baseAddress! + i * o * R, ldc: R, beta: 1, threads: threads)
                 }
             }
         }
     }
+    if n == 1 { return partials }
+    var dw = Array(partials[0..<(o * R)])
+    for i in 1..<n { for j in 0..<(o * R) { dw[j] += partials[i * o * R + j] } }
     return dw
 }
 

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Testing
 @testable import Notebook
@@ -29,14 +30,27 @@ import Testing
 
     @Test(arguments: Catalog.ids)
     func quickRunsGiveIdenticalArtifacts(_ id: String) throws {
-        let work = try temporaryFolder("determinism-\(id)")
+        try expectIdenticalRuns(id, threads: (1, 1))
+    }
+
+    /// With the engine's own GEMM, whose sums run in the same order however a product or a batch
+    /// is split, not even the thread count changes a result: checked on the lessons with
+    /// convolutions (batches spread over threads, products split, Winograd's transforms).
+    @Test(.enabled(if: Engine.defaultGEMM == .avx512, "OpenBLAS's products depend on its thread count"),
+          arguments: ["conditional-gan", "deblurgan"])
+    func oneAndTwoThreadsGiveIdenticalArtifacts(_ id: String) throws {
+        try expectIdenticalRuns(id, threads: (1, 2))
+    }
+
+    func expectIdenticalRuns(_ id: String, threads: (Int, Int)) throws {
+        let work = try temporaryFolder("determinism-\(id)-\(threads.1)")
         defer { try? FileManager.default.removeItem(at: work) }
         let outs = ["a", "b"].map { work.appendingPathComponent($0) }
         let start = Date()
-        let runs = try outs.map { out in
+        let runs = try zip(outs, [threads.0, threads.1]).map { out, count in
             let process = Process()
             process.executableURL = productsFolder.appendingPathComponent(id)
-            process.arguments = ["--quick", "--force", "--threads", "1", "--out", out.path]
+            process.arguments = ["--quick", "--force", "--threads", "\(count)", "--out", out.path]
             process.currentDirectoryURL = work
             let log = work.appendingPathComponent("\(out.lastPathComponent).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -49,7 +63,7 @@ import Testing
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
-        print("\(id): two quick runs side by side in \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        print("\(id): two quick runs (threads \(threads.0) and \(threads.1)) side by side in \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
 
         let (a, b) = (snapshot(outs[0]), snapshot(outs[1]))
         func artifacts(_ files: [String: Data]) -> Set<String> {
