@@ -33,11 +33,11 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 
-        // The engine's own sgemm kernel (C with AVX-512 intrinsics), optimised in every build.
-        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O3"])]),
+        // The engine's own sgemm kernel in C with AVX-512 intrinsics, optimised in every build.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Libraries, in dependency order.
-        .target(name: "Autograd", dependencies: ["CBLAS", "CGEMM"], swiftSettings: optimised),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),

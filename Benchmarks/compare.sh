@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The course against PyTorch on the same workloads, on this machine, in one go.
 #
-#   Benchmarks/compare.sh [--install | --python PATH] [--threads 1,2] [--only NAMES]
+#   Benchmarks/compare.sh [--install | --python PATH] [--threads 1,2] [--only NAMES] [--rounds N]
 #                         [--coretype NAME] [--scratch-path DIR] [--out DIR]
 #
 # --install creates .venv-bench/ and pip-installs PyTorch for CPU into it (the CPU-only wheel
@@ -13,8 +13,10 @@
 #
 # For each thread count it runs Benchmarks/torch_ref.py (a verbatim copy of the reference script
 # in ../shared/bench) and then the release `benchmarks` executable with the same --only, one right
-# after the other, so both see the same machine load. Then gen_full_fwd_bwd runs alone in each, at
-# the first thread count, for its peak memory (max RSS of the whole process, from getrusage).
+# after the other, so both see the same machine load; --rounds N (default 1) repeats that N times,
+# and each side's time is the median over the rounds, the ratio the median of the rounds' ratios
+# (on a shared machine one round can catch a busy minute). Then gen_full_fwd_bwd runs alone in
+# each, at the first thread count, for its peak memory (max RSS of the whole process).
 # Prints per workload and thread count: PyTorch ms, course ms, course/PyTorch; writes the same
 # table as compare.csv and compare.md (with the machine) into --out (default out/bench/).
 #
@@ -25,15 +27,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
 fail() { echo "compare.sh: $1" >&2; exit "${2:-1}"; }
 
-install=0 python="" threads="1,2" only="" scratch="" out="out/bench" coretype=""
+install=0 python="" threads="1,2" only="" scratch="" out="out/bench" coretype="" rounds=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --install) install=1; shift ;;
-        --python|--threads|--only|--scratch-path|--out|--coretype)
+        --python|--threads|--only|--scratch-path|--out|--coretype|--rounds)
             [ $# -ge 2 ] || fail "$1 needs a value" 2
             case "$1" in
                 --python) python="$2" ;; --threads) threads="$2" ;; --only) only="$2" ;;
                 --scratch-path) scratch="$2" ;; --out) out="$2" ;; --coretype) coretype="$2" ;;
+                --rounds) rounds="$2" ;;
             esac
             shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ "$threads" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || fail "--threads takes positive integers separated by commas, got '$threads'" 2
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || fail "--rounds takes a positive integer, got '$rounds'" 2
 [ "$install" -eq 1 ] && [ -n "$python" ] && fail "--install and --python exclude each other" 2
 
 venv=.venv-bench
@@ -78,13 +82,15 @@ only_args=(); [ -n "$only" ] && only_args=(--only "$only")
 # Validates --only against the course's workload list before spending minutes in PyTorch.
 "$bench" "${only_args[@]}" --list >/dev/null || fail "bad --only '$only'" 2
 
-for t in ${threads//,/ }; do
-    echo "# threads=$t: PyTorch $torch_version" >&2
-    "$python" Benchmarks/torch_ref.py --threads "$t" "${only_args[@]}" --csv "$tmp/torch-$t.csv" >&2 \
-        || fail "torch_ref.py failed"
-    echo "# threads=$t: course" >&2
-    "$bench" --threads "$t" "${only_args[@]}" --csv "$tmp/course-$t.csv" | tee "$tmp/course-$t.txt" >&2 \
-        || fail "benchmarks failed"
+for r in $(seq 1 "$rounds"); do
+    for t in ${threads//,/ }; do
+        echo "# round $r of $rounds, threads=$t: PyTorch $torch_version" >&2
+        "$python" Benchmarks/torch_ref.py --threads "$t" "${only_args[@]}" --csv "$tmp/torch-$t-$r.csv" >&2 \
+            || fail "torch_ref.py failed"
+        echo "# round $r of $rounds, threads=$t: course" >&2
+        "$bench" --threads "$t" "${only_args[@]}" --csv "$tmp/course-$t-$r.csv" | tee "$tmp/course-$t.txt" >&2 \
+            || fail "benchmarks failed"
+    done
 done
 
 # Peak memory of the generator's forward + backward, each process running that workload alone.
@@ -100,25 +106,31 @@ if [ -z "$only" ] || [[ ",$only," == *",gen_full_fwd_bwd,"* ]]; then
 fi
 
 core=$(sed -n 's/^# OpenBLAS core: //p' "$tmp/course-${threads%%,*}.txt")
+gemm=$(sed -n 's/^# GEMM: //p' "$tmp/course-${threads%%,*}.txt")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 family=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 [ -n "$family" ] && cpu="$cpu (family $family)"
-"$python" - "$tmp" "$out" "$threads" "$torch_version" "${cpu:-unknown CPU}" "$core" "$rss_torch" "$rss_course" <<'PY'
-import csv, datetime, os, sys
-tmp, out, threads, torch_version, cpu, core, rss_torch, rss_course = sys.argv[1:]
+"$python" - "$tmp" "$out" "$threads" "$rounds" "$torch_version" "${cpu:-unknown CPU}" "$core" "$gemm" "$rss_torch" "$rss_course" <<'PY'
+import csv, datetime, os, statistics, sys
+tmp, out, threads, rounds, torch_version, cpu, core, gemm, rss_torch, rss_course = sys.argv[1:]
 def load(path):
     with open(path) as f: return {(r['workload'], int(r['threads'])): float(r['ms']) for r in csv.DictReader(f)}
-torch, course, order = {}, {}, []
+torch, course, order = {}, {}, []   # per workload: one time per round
 for t in threads.split(','):
-    torch.update(load(f'{tmp}/torch-{t}.csv'))
-    c = load(f'{tmp}/course-{t}.csv'); course.update(c)
-    order += list(c)
+    for r in range(1, int(rounds) + 1):
+        for side, runs in (('torch', torch), ('course', course)):
+            for key, ms in load(f'{tmp}/{side}-{t}-{r}.csv').items():
+                runs.setdefault(key, []).append(ms)
+                if side == 'course' and key not in order: order.append(key)
 rows = []
 for key in order:
     p, c = torch.get(key), course[key]
-    rows.append(dict(workload=key[0], threads=key[1], pytorch_ms=f'{p:.3f}' if p else '', course_ms=f'{c:.3f}',
-                     ratio=f'{c / p:.2f}' if p else ''))
-machine = f'{cpu}, {os.cpu_count()} cores, OpenBLAS core {core}, PyTorch {torch_version}, {datetime.date.today().isoformat()}'
+    ratio = statistics.median(ci / pi for ci, pi in zip(c, p)) if p else None
+    rows.append(dict(workload=key[0], threads=key[1], pytorch_ms=f'{statistics.median(p):.3f}' if p else '',
+                     course_ms=f'{statistics.median(c):.3f}', ratio=f'{ratio:.2f}' if p else ''))
+rounds_note = f', median of {rounds} rounds' if rounds != '1' else ''
+machine = (f'{cpu}, {os.cpu_count()} cores, GEMM {gemm or "OpenBLAS"}, OpenBLAS core {core}, PyTorch {torch_version}, '
+           f'{datetime.date.today().isoformat()}{rounds_note}')
 with open(f'{out}/compare.csv', 'w', newline='') as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
 lines = [f'Machine: {machine}', '', '| workload | threads | PyTorch ms | course ms | course / PyTorch |', '|---|---|---|---|---|']

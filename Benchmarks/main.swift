@@ -18,8 +18,15 @@ struct Workload {
 }
 
 /// Median wall time in ms of `reps` runs after `warmup` unmeasured ones (torch_ref.py does the same).
-func medianMs(warmup: Int = 2, reps: Int = 7, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
+/// Median of `reps` timed runs after at least `warmup` runs and `warmupSeconds` of running: a
+/// fresh process's second core takes ~0.1 s to join in (measured: gemm1024 at 2 threads ran at
+/// one thread's speed for its first 90 ms, then at twice it), a long-running lesson's does not.
+func medianMs(warmup: Int = 2, warmupSeconds: Double = 0.25, reps: Int = 7, _ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var runs = 0
+    while runs < warmup || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < warmupSeconds {
+        body(); runs += 1
+    }
     var times: [Double] = []
     for _ in 0..<reps {
         let t = DispatchTime.now().uptimeNanoseconds
@@ -43,14 +50,6 @@ func allWorkloads() -> [Workload] {
         let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
         return { _ = matmul(a, b) }
     },
-    Workload(name: "gemm1024_openblas_direct", note: gflops(gemmFlops)) { rng in
-        let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
-        var c = [Float](repeating: 0, count: n * n)
-        return {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                        a.data, Int32(n), b.data, Int32(n), 0, &c, Int32(n))
-        }
-    },
     // 100 additions and the backward pass through them: 201 ops of per-op overhead.
     Workload(name: "tiny_op_chain_100", note: { ms in String(format: "%.2f us/op (fwd+bwd)", ms * 1e3 / 201) }) { rng in
         let u = Tensor.normal([4], using: &rng)
@@ -69,6 +68,19 @@ func allWorkloads() -> [Workload] {
         let w = Tensor.normal([256, 256, 3, 3], std: 0.02, using: &rng)
         x.requiresGrad = true; w.requiresGrad = true
         return { _ = grad(of: conv2d(x, weight: w, padding: 1).sum(), wrt: [x, w]) }
+    },
+    // OpenBLAS's sgemm called directly at the benchmark's thread count, beside the engine's own
+    // (the engine keeps OpenBLAS at one thread while its own kernel does the products). Last, so
+    // that OpenBLAS's threads, which spin for a while after a product, disturb no other workload.
+    Workload(name: "gemm1024_openblas_direct", note: gflops(gemmFlops)) { rng in
+        let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)
+        var c = [Float](repeating: 0, count: n * n)
+        return {
+            openblas_set_num_threads(Int32(Engine.threads))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                        a.data, Int32(n), b.data, Int32(n), 0, &c, Int32(n))
+            if Engine.defaultGEMM == .avx512 { openblas_set_num_threads(1) }
+        }
     },
     ]
 }
@@ -118,7 +130,7 @@ func deblurGANWorkloads() -> [Workload] {
 struct Benchmarks: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmarks",
-        abstract: "Times the engine's workloads (median of 7 after 2 warm-ups) at each thread count.")
+        abstract: "Times the engine's workloads (median of 7 after at least 2 warm-ups and 0.25 s) at each thread count.")
 
     @Option(help: "Comma-separated thread counts.") var threads = "1,2"
     @Option(help: "Also write the results as CSV (workload,threads,ms,note).") var csv: String?
@@ -140,6 +152,7 @@ struct Benchmarks: ParsableCommand {
     func run() throws {
         let selected = allWorkloads().filter { w in only.map { Set($0.split(separator: ",").map(String.init)).contains(w.name) } ?? true }
         if list { print(selected.map(\.name).joined(separator: "\n")); return }
+        print("# GEMM: \(Engine.gemmName)")
         print("# OpenBLAS core: \(Engine.blasCoreName)")
         if let hint = coreHint() { print("# \(hint)") }
         var rows = ["workload,threads,ms,note"]
@@ -157,13 +170,13 @@ struct Benchmarks: ParsableCommand {
     }
 }
 
-/// Which OpenBLAS kernels run matters more than anything else here: on a Zen 5 its AVX-512
-/// "Cooperlake" kernels run sgemm about twice as fast as its AVX2 "Haswell" ones (measured). The
-/// course never overrides the choice (DESIGN.md); it says when the AVX2 kernels run on a CPU with
-/// AVX-512, and whether the environment asked for them.
+/// With `COURSE_GEMM=openblas` on a CPU with AVX-512, which OpenBLAS kernels run matters more
+/// than anything else: on a Zen 5 its AVX-512 "Cooperlake" kernels run sgemm about twice as fast
+/// as its AVX2 "Haswell" ones (measured). The course never overrides the choice; it says when the
+/// AVX2 kernels run on a CPU with AVX-512, and whether the environment asked for them.
 func coreHint() -> String? {
     let core = Engine.blasCoreName
-    guard ["haswell", "zen"].contains(core.lowercased()), let flags = cpuFlags(), flags.contains("avx512f") else { return nil }
+    guard Engine.defaultGEMM == .openblas, ["haswell", "zen"].contains(core.lowercased()), let flags = cpuFlags(), flags.contains("avx512f") else { return nil }
     if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
         return "OPENBLAS_CORETYPE=\(forced) is set: AVX2 kernels on a CPU with AVX-512 (unset it to let OpenBLAS choose)"
     }

@@ -1,5 +1,5 @@
 import CBLAS
-import CGEMM
+import CKernels
 import Foundation
 
 /// How many cores the engine uses: OpenBLAS's GEMM threads (the engine's own loops have their
@@ -20,7 +20,12 @@ public enum Engine {
         _ = mallopt(-3, 1 << 30)       // M_MMAP_THRESHOLD
         _ = mallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
-        openblas_set_num_threads(Int32(threads))
+        openblas_set_num_threads(Int32(openblasThreads(threads)))
+        // OpenBLAS starts a worker per core when it is loaded, and they spin for a while before
+        // sleeping: with our GEMM they would only take a core from ours at the start of every
+        // program (measured: gemm1024 at 2 threads 6.8 instead of 4.6 ms in a fresh process).
+        // OpenBLAS starts them again if it is ever asked to use several threads.
+        if defaultGEMM == .avx512 { _ = blas_thread_shutdown_() }
     }()
 
     /// Sets both OpenBLAS's thread count and the engine's. `OPENBLAS_CORETYPE` is never touched:
@@ -29,8 +34,12 @@ public enum Engine {
         precondition(n >= 1, "thread count must be at least 1, got \(n)")
         Engine.configured
         threads = n
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(Int32(openblasThreads(n)))
     }
+
+    /// OpenBLAS gets the engine's threads only when it does the products: otherwise its worker
+    /// threads, which spin for a while after waking, would compete with ours for the cores.
+    private static func openblasThreads(_ n: Int) -> Int { defaultGEMM == .openblas ? n : 1 }
 
     /// The CPU kernel OpenBLAS picked (e.g. "Haswell", "SkylakeX"); recorded in manifests and benchmarks.
     public static var blasCoreName: String {
@@ -42,25 +51,25 @@ public enum Engine {
 extension Engine {
     /// The sgemm behind every matrix product and convolution.
     public enum GEMM: String, Sendable {
-        /// CGEMM's kernel: on CPUs with AVX-512, where it runs about twice as fast as OpenBLAS's
+        /// Our kernel (Sources/CKernels/gemm.c): on CPUs with AVX-512, where it runs about twice as fast as OpenBLAS's
         /// AVX2 kernels (which `OPENBLAS_CORETYPE=Haswell` pins OpenBLAS to) and, unlike
         /// OpenBLAS's threads, leaves no thread spinning on the other core after a product.
         case avx512 = "own AVX-512 kernel"
         case openblas = "OpenBLAS"
     }
 
-    /// Whether this CPU can run CGEMM's kernel (x86-64 with AVX-512F).
-    public static let hasAVX512GEMM = cgemm_available() != 0
+    /// Whether this CPU can run our kernels (x86-64 with AVX-512F).
+    public static let hasAVX512 = cgemm_available() != 0
 
     /// Our kernel where the CPU can run it, unless the environment says `COURSE_GEMM=openblas`.
     public static let defaultGEMM: GEMM =
-        hasAVX512GEMM && ProcessInfo.processInfo.environment["COURSE_GEMM"] != "openblas" ? .avx512 : .openblas
+        hasAVX512 && ProcessInfo.processInfo.environment["COURSE_GEMM"] != "openblas" ? .avx512 : .openblas
 
     @TaskLocal public static var gemm = defaultGEMM
 
     /// Runs `body` with products computed by `gemm` (task-local: tests compare both side by side).
     public static func withGEMM<T>(_ gemm: GEMM, _ body: () throws -> T) rethrows -> T {
-        precondition(gemm == .openblas || hasAVX512GEMM, "this CPU has no AVX-512")
+        precondition(gemm == .openblas || hasAVX512, "this CPU has no AVX-512")
         return try $gemm.withValue(gemm, operation: body)
     }
 
@@ -73,6 +82,9 @@ extension Engine {
         gemm == .avx512 ? gemm.rawValue : "OpenBLAS (\(blasCoreName))"
     }
 }
+
+/// Stops OpenBLAS's worker threads (exported by OpenBLAS for fork handlers; not in its header).
+@_silgen_name("blas_thread_shutdown_") private func blas_thread_shutdown_() -> Int32
 
 #if os(Linux)
 /// glibc's malloc tuning (declared in <malloc.h>, which Swift's Glibc module does not import).

@@ -204,7 +204,7 @@ final class LessonRun {
             lesson: lesson.id, title: lesson.title, generated: formatter.string(from: Date()),
             gitCommit: provenance.gitCommit, seed: options.seed,
             options: .init(quick: options.quick, seed: options.seed, threads: options.threads, only: options.only, force: options.force),
-            threads: Engine.threads, openblasCore: Engine.blasCoreName,
+            threads: Engine.threads, openblasCore: Engine.blasCoreName, gemm: Engine.gemmName,
             librarySourcesDigest: provenance.libraryDigest,
             wallSeconds: Date().timeIntervalSince(started),
             cells: records.map { record, status in

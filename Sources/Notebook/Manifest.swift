@@ -30,6 +30,8 @@ struct Manifest: Codable {
     var options: Options
     var threads: Int
     var openblasCore: String
+    /// Which sgemm did the products (`Engine.gemmName`); absent in manifests from before it was recorded.
+    var gemm: String?
     var librarySourcesDigest: String
     var wallSeconds: Double
     var cells: [CellEntry]
@@ -39,7 +41,7 @@ struct Manifest: Codable {
     enum CodingKeys: String, CodingKey {
         case lesson, title, generated, seed, options, threads, cells, artifacts, metrics
         case gitCommit = "git_commit"
-        case openblasCore = "openblas_core"
+        case openblasCore = "openblas_core", gemm
         case librarySourcesDigest = "library_sources_sha256"
         case wallSeconds = "wall_seconds"
     }

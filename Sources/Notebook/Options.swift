@@ -13,7 +13,7 @@ public struct LessonOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of every random number in the lesson.")
     public var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and the engine's parallel loops.")
+    @Option(parsing: .unconditional, help: "Threads for the engine (its matrix products and parallel loops).")
     public var threads: Int = 1
 
     @Option(help: ArgumentHelp("Output folder (default: out/<lesson-id>/).", valueName: "dir"))

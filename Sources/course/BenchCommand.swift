@@ -8,9 +8,9 @@ extension Course {
     /// run` does with lessons, so the timings are those of `swift run -c release benchmarks`.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time the engine's workloads (median of 7 runs after 2 warm-ups) at each thread count.",
+            abstract: "Time the engine's workloads (median of 7 runs after at least 2 warm-ups and 0.25 s) at each thread count.",
             discussion: """
-                Prints one line per workload and thread count with the OpenBLAS core; --csv writes \
+                Prints the GEMM in use and one line per workload and thread count; --csv writes \
                 workload,threads,ms,note. Benchmarks/compare.sh runs the same workloads in PyTorch \
                 alongside and prints the ratios. Exit codes: 0 done, 64 bad option, 69 no benchmarks executable.
                 """)

@@ -35,7 +35,7 @@ extension Course {
         @Option(parsing: .unconditional, help: "Tile side in pixels (a multiple of 4, at least 64); smaller tiles use less memory.")
         var tile = 512
 
-        @Option(parsing: .unconditional, help: "Threads for OpenBLAS and the engine (the result does not depend on it).")
+        @Option(parsing: .unconditional, help: "Threads for the engine (the result does not depend on it).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {

@@ -28,7 +28,7 @@ extension Course {
         @Option(help: "Seed of every random number in the lessons (the committed figures use the default).")
         var seed: UInt64 = 1
 
-        @Option(help: "Threads for OpenBLAS and the engine in each lesson.")
+        @Option(help: "Threads for the engine in each lesson.")
         var threads: Int = 1
 
         @Option(help: ArgumentHelp("Lessons run at once (default: cores ÷ threads). The figures do not depend on it.", valueName: "n"))

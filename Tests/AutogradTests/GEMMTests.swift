@@ -1,11 +1,11 @@
 import Testing
 @testable import Autograd
 
-// CGEMM's AVX-512 kernel against plain loops and against OpenBLAS: every transpose, edges of its
+// The AVX-512 sgemm kernel (Sources/CKernels/gemm.c) against plain loops and against OpenBLAS: every transpose, edges of its
 // 12×32 tiles and 256/120/1024 blocks, sub-matrices (strides wider than the rows), all three
 // kinds of β, and the split over threads.
 
-@Suite(.enabled(if: Engine.hasAVX512GEMM, "this CPU has no AVX-512: OpenBLAS does every product"))
+@Suite(.enabled(if: Engine.hasAVX512, "this CPU has no AVX-512: OpenBLAS does every product"))
 struct OwnGEMM {
     /// (m, n, k): one element; below and above one tile; k over two 256-deep slices; m over the
     /// 120-row block; n over the 1024-column block.

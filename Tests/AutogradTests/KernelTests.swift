@@ -176,8 +176,8 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
     }
 
     /// The engine's own parallel loops (im2col/col2im, Winograd transforms, instance norm,
-    /// elementwise ops) give the same bits at 1 and 2 threads. OpenBLAS's thread count is left as
-    /// it is: its GEMMs differ in the last bits between 1 and 2 threads.
+    /// elementwise ops) give the same bits at 1 and 2 threads. The products' thread count is left
+    /// as it is (our GEMM's split is tested in GEMMTests; OpenBLAS's changes the last bits).
     @Test func ownLoopsSameBitsAtOneAndTwoThreads() {
         func run() -> [[Float]] {
             var rng = RandomGenerator(seed: 19)

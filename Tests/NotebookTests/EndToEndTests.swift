@@ -35,6 +35,7 @@ import Testing
         #expect(m["seed"] as? Int == 1)
         #expect(m["threads"] as? Int == 1)
         #expect(!(m["openblas_core"] as? String ?? "").isEmpty)
+        #expect(!(m["gemm"] as? String ?? "").isEmpty)
         #expect((m["options"] as? [String: Any])?["quick"] as? Bool == true)
         #expect((m["metrics"] as? [String: Double])?["js_at_disjoint"] == 0.6931)
         #expect(try statuses(out) == ["ran", "ran", "ran"])

@@ -14,7 +14,7 @@
 // Every element of C is summed in the same order (KC slices in turn, within a slice k ascending),
 // so splitting C into blocks over threads never changes a result.
 
-#include "cgemm.h"
+#include "ckernels.h"
 #include <pthread.h>
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
-#ifndef CGEMM_H
-#define CGEMM_H
+#ifndef CKERNELS_H
+#define CKERNELS_H
 
 /// 1 when this CPU can run the AVX-512 kernel below (x86-64 with AVX-512F), else 0.
 int cgemm_available(void);
