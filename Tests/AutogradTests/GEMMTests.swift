@@ -1,14 +1,14 @@
 import Testing
 @testable import Autograd
 
-// The AVX-512 sgemm kernel (Sources/CKernels/gemm.c) against plain loops and against OpenBLAS: every transpose, edges of its
-// 12×32 tiles and 256/120/1024 blocks, sub-matrices (strides wider than the rows), all three
-// kinds of β, and the split over threads.
+// The AVX-512 sgemm kernel (Sources/CKernels/gemm.c) against plain loops and against OpenBLAS:
+// every transpose, the edges of its tiles (12, 8 or 4 rows by 32 columns) and of its 256/120/1024
+// blocks, sub-matrices (strides wider than the rows), all three kinds of β, the split over threads.
 
 @Suite(.enabled(if: Engine.hasAVX512, "this CPU has no AVX-512: OpenBLAS does every product"))
 struct OwnGEMM {
     /// (m, n, k): one element; below and above one tile; k over two 256-deep slices; m over the
-    /// 120-row block; n over the 1024-column block.
+    /// 120-row block; n over the 1024-column block. Their heights pick tiles of 4, 12, 8, 4, 8, 8 rows.
     static let shapes = [(1, 1, 1), (11, 31, 7), (13, 33, 257), (25, 70, 513), (121, 40, 9), (7, 1030, 5)]
 
     struct Case {
