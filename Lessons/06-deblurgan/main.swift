@@ -103,8 +103,8 @@ lesson.markdown("""
 
     Budgets: `--quick` trains the tiny configuration for 40 steps — it proves the loop end to end
     (train, checkpoint, resume, evaluate) in seconds, and its model does not deblur. The full
-    run trains the default configuration (ngf 16, 3 ResBlocks, 64² crops, 1,500 steps: 10–25 minutes
-    on 2 cores, depending on the load). The trained model is kept in out/deblurgan/deblurgan.safetensors;
+    run trains the default configuration (ngf 16, 3 ResBlocks, 64² crops, 1,500 steps: about 4
+    minutes on one core of a quiet machine, more under load). The trained model is kept in out/deblurgan/deblurgan.safetensors;
     the next full run resumes from it (it is complete, so nothing is retrained) unless `--force`.
     `course deblur IN.png OUT.png` uses it on any photo.
     """)

@@ -2,8 +2,8 @@ import CBLAS
 import CKernels
 import Dispatch
 
-// Matrix product through sgemm (our AVX-512 kernel in CKernels, or OpenBLAS: see `Engine.gemm`). Shapes: op(a) [..., m, k] · op(b) [..., k, n], where
-// op transposes the last two axes when asked. Leading (batch) axes must match, or one side may be
+// Matrix product through sgemm (our AVX-512 kernel in CKernels, or OpenBLAS: see `Engine.gemm`).
+// Shapes: op(a) [..., m, k] · op(b) [..., k, n], where op transposes the last two axes when asked. Leading (batch) axes must match, or one side may be
 // a plain matrix shared by the whole batch (a layer's weight).
 //
 // VJPs, with G the upstream gradient and C = op(A)·op(B):
@@ -67,8 +67,9 @@ func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: Un
              parts: m * n * k < 1 << 20 ? 1 : threads ?? Engine.threads)
 }
 
-/// Our kernel (Sources/CKernels/gemm.c) with C split into `parts` blocks along its longer side, in whole kernel panels
-/// (32 columns or 12 rows), computed in parallel; the result does not depend on `parts`.
+/// Our kernel (Sources/CKernels/gemm.c) with C split into `parts` blocks along its longer side,
+/// in whole panels of 32 columns or 12 rows, computed in parallel; the result does not depend on
+/// `parts`.
 func ownSGEMM(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int,
               _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parts: Int) {
     let (panel, extent) = n >= m ? (32, n) : (12, m)

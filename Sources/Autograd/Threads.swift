@@ -2,8 +2,8 @@ import CBLAS
 import CKernels
 import Foundation
 
-/// How many cores the engine uses: OpenBLAS's GEMM threads (the engine's own loops have their
-/// own count, `loopThreads`, one by default: see there).
+/// How many cores the engine uses for its matrix products and convolutions (the elementwise loops
+/// have their own count, `loopThreads`, one by default: see there).
 public enum Engine {
     public private(set) static var threads = 1
 
@@ -28,8 +28,8 @@ public enum Engine {
         if defaultGEMM == .avx512 { _ = blas_thread_shutdown_() }
     }()
 
-    /// Sets both OpenBLAS's thread count and the engine's. `OPENBLAS_CORETYPE` is never touched:
-    /// a user who set it keeps their kernel choice.
+    /// Sets the engine's thread count (and OpenBLAS's, when it does the products).
+    /// `OPENBLAS_CORETYPE` is never touched: a user who set it keeps their kernel choice.
     public static func setThreads(_ n: Int) {
         precondition(n >= 1, "thread count must be at least 1, got \(n)")
         Engine.configured
@@ -51,9 +51,9 @@ public enum Engine {
 extension Engine {
     /// The sgemm behind every matrix product and convolution.
     public enum GEMM: String, Sendable {
-        /// Our kernel (Sources/CKernels/gemm.c): on CPUs with AVX-512, where it runs about twice as fast as OpenBLAS's
-        /// AVX2 kernels (which `OPENBLAS_CORETYPE=Haswell` pins OpenBLAS to) and, unlike
-        /// OpenBLAS's threads, leaves no thread spinning on the other core after a product.
+        /// Our kernel (Sources/CKernels/gemm.c), on CPUs with AVX-512: there it runs about twice as
+        /// fast as OpenBLAS's AVX2 kernels (which `OPENBLAS_CORETYPE=Haswell` pins OpenBLAS to)
+        /// and, unlike OpenBLAS's threads, leaves no thread spinning after a product.
         case avx512 = "own AVX-512 kernel"
         case openblas = "OpenBLAS"
     }
@@ -92,11 +92,11 @@ extension Engine {
 #endif
 
 extension Engine {
-    /// The thread count of the engine's own loops (im2col/col2im, Winograd transforms, instance
-    /// norm, elementwise ops). One unless `withLoopThreads` says otherwise: measured at 2 threads
-    /// on a 2-core machine, every DeblurGAN workload was faster with these loops serial (gen_full
-    /// 1.62–1.67 s against 1.78–2.73 s, gen_small 46 ms against 51–82 ms), because OpenBLAS's
-    /// worker threads keep spinning after each GEMM and hold the other core.
+    /// The thread count of the engine's elementwise loops (instance norm, elementwise ops; and
+    /// im2col/col2im and Winograd's transforms when OpenBLAS does the products, see
+    /// `convolutionLoopThreads`). One unless `withLoopThreads` says otherwise: at 2 threads on a
+    /// 2-core machine no DeblurGAN workload measured faster with these loops split (gen_small
+    /// 25.5–25.8 ms serial against 28.2–32.1 split, critic_full 294–318 ms against 309–310).
     @TaskLocal public static var loopThreads = 1
 
     /// Runs `body` with the engine's own loops split over `n` threads (OpenBLAS's count is left

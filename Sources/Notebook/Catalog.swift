@@ -15,27 +15,27 @@ public enum Catalog {
         CatalogEntry(
             id: "blur-model", folder: "01-blur-model", title: "The blur model",
             teaches: "I_B = k(M) * I_S + N: camera-shake kernels, uniform and spatially varying blur, noise; Wiener and Richardson–Lucy with the true vs a wrong kernel; PSNR/SSIM against noise; why blind deblurring is ill-posed",
-            quickTime: "~5 s", fullTime: "~1 min"),
+            quickTime: "~1 s", fullTime: "~15 s"),
         CatalogEntry(
             id: "gan-minimax", folder: "02-gan-minimax", title: "GAN minimax and its failure modes",
             teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports (parallel lines); vanishing generator gradients; the −log D objective KL(P_g‖P_r) − 2·JS; KL asymmetry; mode collapse on 8 Gaussians",
-            quickTime: "~30 s", fullTime: "~6 min"),
+            quickTime: "~20 s", fullTime: "~2 min"),
         CatalogEntry(
             id: "wgan-critic", folder: "03-wgan-critic", title: "Wasserstein distance and the WGAN critic",
             teaches: "earth mover's distance, the Kantorovich–Rubinstein dual, a clipped critic with RMSProp and n_critic; weights piling at ±c; exploding and vanishing gradients",
-            quickTime: "~20 s", fullTime: "~6 min (14 min on a busy machine)"),
+            quickTime: "~15 s", fullTime: "~2 min"),
         CatalogEntry(
             id: "gradient-penalty", folder: "04-gradient-penalty", title: "WGAN-GP: the gradient penalty",
             teaches: "interpolates x̂ = εx_r + (1−ε)x_g, the penalty λ(‖∇D(x̂)‖ − 1)², critic surfaces and gradient-norm maps, clipping vs GP, a λ sweep, every loss variant side by side",
-            quickTime: "~30 s", fullTime: "~6 min"),
+            quickTime: "~15 s", fullTime: "~4 min"),
         CatalogEntry(
             id: "conditional-gan", folder: "05-conditional-gan", title: "Conditional GANs: image to image",
             teaches: "z, x ↦ y: pix2pix's U-Net and PatchGAN on blurred → sharp 32 px patches; L1 alone, cGAN alone, L1 + cGAN, unconditional vs conditional D; PSNR/SSIM vs gradient energy",
-            quickTime: "~1 min", fullTime: "~10 min"),
+            quickTime: "~40 s", fullTime: "~6 min"),
         CatalogEntry(
             id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
             teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo; content losses compared; the model `course deblur` uses",
-            quickTime: "~10 s", fullTime: "~12–25 min"),
+            quickTime: "~3 s", fullTime: "~4 min"),
     ]
 
     public static var ids: [String] { lessons.map(\.id) }

@@ -52,7 +52,7 @@ struct Report {
     var facts: String {
         let m = manifest
         return ["lesson \(m.lesson)", m.options.quick ? "quick mode" : "full mode", "seed \(m.seed)",
-                "\(m.threads) thread\(m.threads == 1 ? "" : "s")", m.gemm ?? "OpenBLAS \(m.openblasCore)",
+                "\(m.threads) thread\(m.threads == 1 ? "" : "s")", "GEMM: " + (m.gemm ?? "OpenBLAS (\(m.openblasCore))"),
                 m.gitCommit.map { "commit \($0.prefix(12))\($0.hasSuffix("-dirty") ? " (modified)" : "")" } ?? "no git commit",
                 m.generated].joined(separator: " · ")
     }
