@@ -95,3 +95,26 @@ struct OwnGEMM {
         }
     }
 }
+
+/// Convolutions, their gradients and a WGAN-GP-style second derivative agree whether OpenBLAS
+/// does the products (what CPUs without AVX-512 run, through the same tiles) or our kernel.
+@Suite(.enabled(if: Engine.hasAVX512, "this CPU has no AVX-512: only OpenBLAS runs"))
+struct ConvolutionOnEitherGEMM {
+    @Test func sameResultsWithEitherGEMM() {
+        func run() -> [[Float]] {
+            var rng = RandomGenerator(seed: 23)
+            let x = Tensor.normal([3, 4, 12, 11], using: &rng), w3 = Tensor.normal([6, 4, 3, 3], using: &rng)
+            let w4 = Tensor.normal([5, 6, 4, 4], using: &rng)
+            x.requiresGrad = true; w3.requiresGrad = true; w4.requiresGrad = true
+            let h = conv2d(x, weight: w3, padding: 1).leakyRelu(0.2)
+            let y = conv2d(h, weight: w4, stride: 2, padding: 2)
+            let grads = grad(of: (y * y).sum(), wrt: [x, w3, w4], createGraph: true)
+            let penalty = grad(of: (grads[0] * grads[0]).sum(), wrt: [w3, w4])   // second order, as WGAN-GP
+            return [y.data] + grads.map(\.data) + penalty.map(\.data)
+        }
+        let own = Engine.withGEMM(.avx512, run), blas = Engine.withGEMM(.openblas, run)
+        for (name, (a, b)) in zip(["y", "dx", "dw3", "dw4", "d²w3", "d²w4"], zip(own, blas)) {
+            expectClose(a, b, tol: 1e-3, name)
+        }
+    }
+}
