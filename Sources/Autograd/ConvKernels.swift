@@ -154,9 +154,15 @@ func convolveForward(_ x: [Float], _ w: [Float], bias: [Float]?, images n: Int, 
                     for p in 0..<(n * o) { (y.baseAddress! + p * L).update(repeating: bias[p % o], count: L) }
                 }
                 g.forEachTile(images: n) { i, oys, cols, threads in
-                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols, threads: threads ?? Engine.loopThreads)
+                    let x = xp.baseAddress! + i * g.c * g.h * g.w, out = y.baseAddress! + i * o * L
+                    if o == 1 {   // see DirectConvolution.swift
+                        if bias == nil { (out + oys.lowerBound * g.ow).update(repeating: 0, count: oys.count * g.ow) }
+                        g.directForward(x, wp.baseAddress!, oys, into: out)
+                        return
+                    }
+                    g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)
                     sgemm(false, false, o, oys.count * g.ow, R, wp.baseAddress!, lda: R, cols, ldb: oys.count * g.ow,
-                          y.baseAddress! + i * o * L + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1, threads: threads)
+                          out + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1, threads: threads)
                 }
             }
         }
@@ -186,10 +192,14 @@ func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n
         w.withUnsafeBufferPointer { wp in
             dx.withUnsafeMutableBufferPointer { dxp in
                 g.forEachTile(images: n) { i, oys, cols, threads in
-                    let tile = oys.count * g.ow
+                    let tile = oys.count * g.ow, dxi = dxp.baseAddress! + i * g.c * plane
+                    if o == 1 {   // see DirectConvolution.swift
+                        g.directInputGradient(gp.baseAddress! + i * L, wp.baseAddress!, oys, into: dxi)
+                        return
+                    }
                     sgemm(true, false, R, tile, o, wp.baseAddress!, lda: R, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow,
                           ldb: L, cols, ldc: tile, beta: 0, threads: threads)
-                    g.fold(cols, oys, into: dxp.baseAddress! + i * g.c * plane, threads: threads ?? Engine.loopThreads)
+                    g.fold(cols, oys, into: dxi, threads: threads ?? Engine.loopThreads)
                 }
             }
         }
@@ -206,8 +216,12 @@ func convolveWeightGradient(_ x: [Float], _ gy: [Float], images n: Int, outChann
         gy.withUnsafeBufferPointer { gp in
             partials.withUnsafeMutableBufferPointer { pp in
                 g.forEachTile(images: n) { i, oys, cols, threads in
-                    let tile = oys.count * g.ow
-                    g.unfold(xp.baseAddress! + i * g.c * g.h * g.w, oys, into: cols, threads: threads ?? Engine.loopThreads)
+                    let tile = oys.count * g.ow, x = xp.baseAddress! + i * g.c * g.h * g.w
+                    if o == 1 {   // see DirectConvolution.swift
+                        g.directWeightGradient(x, gp.baseAddress! + i * L, oys, into: pp.baseAddress! + i * R)
+                        return
+                    }
+                    g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)
                     sgemm(false, true, o, R, tile, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow, lda: L,
                           cols, ldb: tile, pp.baseAddress! + i * o * R, ldc: R, beta: 1, threads: threads)
                 }

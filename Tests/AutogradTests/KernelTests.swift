@@ -71,6 +71,31 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
                     naiveConv(x, w, b, stride: s, padding: p), "conv2d s\(s) p\(p) k\(k)")
     }
 
+    /// One output channel goes through DirectConvolution.swift instead of im2col + GEMM: the same
+    /// convolution padded with a zero second output channel goes the usual way. Values, gradients
+    /// and a WGAN-GP-style second derivative must agree; with and without bias; strides 1 and 2.
+    @Test(arguments: [(1, 2, 4, true), (2, 2, 4, false), (1, 1, 3, false), (2, 0, 3, true)])
+    func oneOutputChannelMatchesTheGEMMPath(_ g: (Int, Int, Int, Bool)) {
+        let (s, p, k, withBias) = g
+        var rng = RandomGenerator(seed: 29)
+        let x = Tensor.normal([3, 5, 11, 10], using: &rng), w = Tensor.normal([1, 5, k, k], using: &rng)
+        let b = withBias ? Tensor.normal([1], using: &rng) : nil
+        func run(_ padded: Bool) -> [[Float]] {
+            let xi = Tensor(shape: x.shape, data: x.data), wi = Tensor(shape: w.shape, data: w.data)
+            xi.requiresGrad = true; wi.requiresGrad = true
+            let weight = padded ? Tensor.concat([wi, wi * 0], axis: 0) : wi
+            let bias = b.map { padded ? Tensor.concat([$0, $0 * 0], axis: 0) : $0 }
+            var y = conv2d(xi, weight: weight, bias: bias, stride: s, padding: p)
+            if padded { y = y.slice(axis: 1, 0..<1) }
+            let grads = grad(of: (y * y).sum(), wrt: [xi, wi], createGraph: true)
+            let second = grad(of: (grads[0] * grads[0]).sum(), wrt: [wi])
+            return [y.data] + grads.map(\.data) + second.map(\.data)
+        }
+        for (name, (direct, gemm)) in zip(["y", "dx", "dw", "d²w"], zip(run(false), run(true))) {
+            expectClose(direct, gemm, tol: 1e-4, "\(name) s\(s) p\(p) k\(k)")
+        }
+    }
+
     @Test(arguments: [(1, 0, 0, 3), (2, 1, 1, 3), (2, 1, 0, 4), (3, 2, 2, 5)])
     func convTransposeMatchesScatter(_ g: (Int, Int, Int, Int)) {
         let (s, p, op, k) = g
