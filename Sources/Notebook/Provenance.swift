@@ -13,15 +13,16 @@ final class Provenance {
         self.root = FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) ? root : nil
     }
 
-    /// sha256 over every `Sources/**/*.swift` except `Sources/course` (paths and contents), so
-    /// that any library change invalidates cached results; the executable's hash when the
-    /// sources are missing.
+    /// sha256 over every Swift and C source under `Sources/` except `Sources/course` (paths and
+    /// contents), so that any library change, the C kernels included, invalidates cached
+    /// results; the executable's hash when the sources are missing.
     lazy var libraryDigest: String = {
         guard let root else { return "binary " + executableDigest }
         let sources = root.appendingPathComponent("Sources")
         var files: [String] = []
         if let walker = FileManager.default.enumerator(atPath: sources.path) {
-            for case let path as String in walker where path.hasSuffix(".swift") && !path.hasPrefix("course/") {
+            for case let path as String in walker
+            where [".swift", ".c", ".h"].contains(where: path.hasSuffix) && !path.hasPrefix("course/") {
                 files.append(path)
             }
         }
