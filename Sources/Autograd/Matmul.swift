@@ -3,8 +3,9 @@ import CKernels
 import Dispatch
 
 // Matrix product through sgemm (our AVX-512 kernel in CKernels, or OpenBLAS: see `Engine.gemm`).
-// Shapes: op(a) [..., m, k] · op(b) [..., k, n], where op transposes the last two axes when asked. Leading (batch) axes must match, or one side may be
-// a plain matrix shared by the whole batch (a layer's weight).
+// Shapes: op(a) [..., m, k] · op(b) [..., k, n], where op transposes the last two axes when asked.
+// Leading (batch) axes must match, or one side may be a plain matrix shared by the whole batch (a
+// layer's weight).
 //
 // VJPs, with G the upstream gradient and C = op(A)·op(B):
 //   dA = G·op(B)ᵀ      (or, if A entered transposed, op(B)·Gᵀ)

@@ -21,10 +21,10 @@ public enum Engine {
         _ = mallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
         openblas_set_num_threads(Int32(openblasThreads(threads)))
-        // OpenBLAS starts a worker per core when it is loaded, and they spin for a while before
-        // sleeping: with our GEMM they would only take a core from ours at the start of every
-        // program (measured: gemm1024 at 2 threads 6.8 instead of 4.6 ms in a fresh process).
-        // OpenBLAS starts them again if it is ever asked to use several threads.
+        // OpenBLAS starts a worker per core when it is loaded, and they spin (sched_yield) for a
+        // while before sleeping: with our GEMM nothing needs them, and in profiles they held the
+        // second core for the first ~0.1 s of every program. OpenBLAS starts them again if it is
+        // ever asked to use several threads.
         if defaultGEMM == .avx512 { _ = blas_thread_shutdown_() }
     }()
 
