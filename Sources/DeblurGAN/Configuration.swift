@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that defines a DeblurGAN training run except the data and the content loss.
 /// Defaults are the paper's and the official code's; the presets change sizes and budget, and the
 /// small presets (`quick`, `default`) also start the generator at the identity (`zeroLastLayer`).
@@ -34,6 +36,15 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// Start the generator's last convolution at zero (`ResnetGenerator(zeroLastLayer:)`), so the
     /// untrained generator returns its input. Not the paper's (N(0, 0.02) everywhere).
     public var zeroLastLayer = false
+    /// The generator's normalisation (`.instance` is the paper's).
+    public var norm: GeneratorNorm = .instance
+    /// How the learning rate falls over training (the paper: constant, then linear to 0).
+    public var schedule: LearningRateSchedule = .constantThenLinear
+    /// The first `contentOnlySteps` generator steps train G on the content loss alone, with no
+    /// critic (SRGAN's and ESRGAN's pixel-loss pretraining; not the paper's, which is 0).
+    public var contentOnlySteps = 0
+    /// The weight of the adversarial term −E[D(G(I_B))] in G's loss (the paper: 1).
+    public var adversarialWeight: Float = 1
 
     public init(name: String, ngf: Int, blocks: Int, ndf: Int, cropSize: Int, batchSize: Int, steps: Int,
                 constantSteps: Int? = nil) {
@@ -53,7 +64,7 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// 2-core machine: 0.03–0.06 s per step with L1, 0.09–0.18 s with the VGG perceptual loss).
     public static let quick: DeblurGANConfig = {
         var c = DeblurGANConfig(name: "quick", ngf: 8, blocks: 2, ndf: 8, cropSize: 32, batchSize: 2, steps: 40)
-        c.zeroLastLayer = true
+        c.applyCourseRecipe()
         return c
     }()
 
@@ -71,15 +82,73 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
         return c
     }()
 
+    /// The recipe `course recipe` found (Data/models/recipe-trials.csv, the deblurgan lesson's table),
+    /// at the lesson's size: no normalisation, Adam 1e-3 with β = (0.9, 0.999), no dropout, content
+    /// loss alone for 90 % of the steps, then WGAN-GP with one critic update per step and the
+    /// adversarial term at 0.1 (DeblurGAN-v2's ratio of adversarial to content weight). About 20
+    /// minutes on 2 cores.
+    public static let lesson: DeblurGANConfig = {
+        var c = DeblurGANConfig(name: "lesson", ngf: 16, blocks: 3, ndf: 16, cropSize: 64, batchSize: 4, steps: 24_000)
+        c.applyCourseRecipe()
+        return c
+    }()
+
+    /// The same recipe, wider and deeper, for the model the course ships (Data/models/): ngf 32,
+    /// 6 blocks, trained by `course train --preset long` over several sittings (about 6 CPU-hours).
+    public static let long: DeblurGANConfig = {
+        var c = DeblurGANConfig(name: "long", ngf: 32, blocks: 6, ndf: 32, cropSize: 64, batchSize: 4, steps: 100_000)
+        c.applyCourseRecipe()
+        return c
+    }()
+
+    public mutating func applyCourseRecipe() {
+        norm = .none
+        learningRate = 1e-3
+        beta1 = 0.9
+        dropout = 0
+        zeroLastLayer = true
+        contentOnlySteps = steps * 9 / 10
+        constantSteps = steps / 2
+        criticSteps = 1
+        adversarialWeight = 0.1
+    }
+
+    /// What `course train` can train.
+    public static let trainingPresets = [
+        TrainingPreset(name: "lesson", summary: "the deblurgan lesson's full run, ngf 16, 3 blocks, \(lesson.steps) steps", config: lesson),
+        TrainingPreset(name: "long", summary: "the shipped model, ngf 32, 6 blocks, \(long.steps) steps", config: long),
+    ]
+
     /// The paper: ngf 64, 9 blocks, ndf 64, 256² crops, batch 1, 300 epochs of GoPro's 2,103
     /// training pairs (150 at constant rate, 150 decaying), 630,900 steps. Measured: about 40 s
     /// per step on one core of a shared machine — months on a CPU; the paper trained on a GPU.
     public static let paper = DeblurGANConfig(name: "paper", ngf: 64, blocks: 9, ndf: 64, cropSize: 256, batchSize: 1,
                                               steps: 300 * 2103)
 
-    /// lr at generator step `step` (0-based): constant, then linear down to lr/(steps − constantSteps) at the last step.
+    /// lr at generator step `step` (0-based). Constant-then-linear: constant for `constantSteps`,
+    /// then linear down to lr/(steps − constantSteps) at the last step. Cosine: from lr at step 0
+    /// to 1/1000 of it at `steps` (NAFNet's and BasicSR's schedule; `constantSteps` unused).
     public func learningRate(at step: Int) -> Float {
-        guard step >= constantSteps, steps > constantSteps else { return learningRate }
-        return learningRate * (1 - Float(step - constantSteps) / Float(steps - constantSteps))
+        switch schedule {
+        case .constantThenLinear:
+            guard step >= constantSteps, steps > constantSteps else { return learningRate }
+            return learningRate * (1 - Float(step - constantSteps) / Float(steps - constantSteps))
+        case .cosine:
+            guard steps > 0 else { return learningRate }
+            let t = Double(min(step, steps)) / Double(steps)
+            return learningRate * Float(0.001 + 0.999 * 0.5 * (1 + cos(Double.pi * t)))
+        }
     }
+}
+
+public enum LearningRateSchedule: String, Sendable, Codable, CaseIterable {
+    case constantThenLinear = "constant+linear"
+    case cosine
+}
+
+/// A named configuration `course train` can train.
+public struct TrainingPreset: Sendable {
+    public let name: String
+    public let summary: String
+    public let config: DeblurGANConfig
 }

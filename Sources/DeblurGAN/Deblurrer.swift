@@ -1,3 +1,4 @@
+import Foundation
 import Autograd
 import Imaging
 import NN
@@ -137,9 +138,11 @@ extension ResnetGenerator {
     /// A generator with the weights of a safetensors file: either a generator alone under the
     /// official names (`model.1.weight`, …; InstanceNorm running statistics are ignored) or a
     /// `DeblurGANTrainer` checkpoint (`generator.model.…`). ngf and the block count are read from
-    /// the tensors' shapes and names; `learnResidual` is not stored in official files (their
-    /// README's commands use it, hence the default).
-    public convenience init(contentsOf path: String, learnResidual: Bool = true) throws {
+    /// the tensors' shapes and names. A file written by the course records its configuration
+    /// (metadata `config`), which gives the normalisation and `learnResidual`; official files do
+    /// not, and are read as the paper's (InstanceNorm, and learnResidual as their README's commands).
+    /// `learnResidual` overrides the file.
+    public convenience init(contentsOf path: String, learnResidual: Bool? = nil) throws {
         let file: SafeTensors
         do { file = try SafeTensors.read(path, including: { !$0.hasSuffix("running_mean") && !$0.hasSuffix("running_var") }) } catch {
             throw DeblurGANError(.checkpoint, source: path, "\(error)")
@@ -149,8 +152,19 @@ extension ResnetGenerator {
             throw DeblurGANError(.checkpoint, source: path, "no generator weights (model.1.weight or generator.model.1.weight)")
         }
         let blocks = file.tensors.keys.filter { $0.hasPrefix(prefix + "model.") && $0.hasSuffix(".conv_block.1.weight") }.count
+        let config = DeblurGANConfig(metadata: file.metadata)
         var rng = RandomGenerator(seed: 0)
-        self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1], learnResidual: learnResidual, using: &rng)
+        self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1],
+                  learnResidual: learnResidual ?? config?.learnResidual ?? true, norm: config?.norm ?? .instance, using: &rng)
         try DeblurGANTrainer.assign(file.tensors, prefix: prefix, to: self, source: path)
+    }
+}
+
+extension DeblurGANConfig {
+    /// The configuration a course-written file records in its metadata, if it does.
+    public init?(metadata: [String: String]) {
+        guard let json = metadata["config"]?.data(using: .utf8),
+              let config = try? JSONDecoder().decode(DeblurGANConfig.self, from: json) else { return nil }
+        self = config
     }
 }

@@ -21,33 +21,37 @@ import NN
 /// `zeroLastLayer` (not the paper's) starts the last convolution at zero weights and bias, so an
 /// untrained residual generator returns its input exactly (tanh(0) = 0) instead of adding a large
 /// random correction: small budgets then start from "do nothing" rather than 5–10 dB below it.
+///
+/// `norm` (not the paper's unless `.instance`) swaps every InstanceNorm for another normalisation
+/// (`GeneratorNorm`); the layers keep their indices and names, since none of them has parameters.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
 
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
-                dropout: Float = 0.5, zeroLastLayer: Bool = false, using rng: inout RandomGenerator) {
+                dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
+                using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
-        let initialiser = Initialiser.normal(std: 0.02)
+        let initialiser = norm.initialiser
         var layers: [Module] = [
             ReflectionPad2d(3),
             Conv2d(channels, ngf, kernelSize: 7, initialiser: initialiser, using: &rng),
-            InstanceNorm2d(ngf), ReLU(),
+            norm.layer(ngf), ReLU(),
         ]
         for mult in [1, 2] {
             layers += [Conv2d(ngf * mult, ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1,
                               initialiser: initialiser, using: &rng),
-                       InstanceNorm2d(ngf * mult * 2), ReLU()]
+                       norm.layer(ngf * mult * 2), ReLU()]
         }
         for _ in 0..<blocks {
             var blockRNG = rng.split()
-            layers.append(ResnetBlock(channels: ngf * 4, dropout: dropout, using: &blockRNG))
+            layers.append(ResnetBlock(channels: ngf * 4, dropout: dropout, norm: norm, using: &blockRNG))
         }
         for mult in [4, 2] {
             layers += [ConvTranspose2d(ngf * mult, ngf * mult / 2, kernelSize: 3, stride: 2, padding: 1,
                                        outputPadding: 1, initialiser: initialiser, using: &rng),
-                       InstanceNorm2d(ngf * mult / 2), ReLU()]
+                       norm.layer(ngf * mult / 2), ReLU()]
         }
         let last = Conv2d(ngf, channels, kernelSize: 7, initialiser: initialiser, using: &rng)
         if zeroLastLayer {
@@ -88,19 +92,44 @@ public final class ResnetGenerator: Module {
 public final class ResnetBlock: Module {
     public let convBlock: Sequential
 
-    public init(channels: Int, dropout: Float = 0.5, using rng: inout RandomGenerator) {
-        let initialiser = Initialiser.normal(std: 0.02)
+    public init(channels: Int, dropout: Float = 0.5, norm: GeneratorNorm = .instance, using rng: inout RandomGenerator) {
+        let initialiser = norm.initialiser
         convBlock = Sequential(
             ReflectionPad2d(1),
             Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),
-            InstanceNorm2d(channels), ReLU(),
+            norm.layer(channels), ReLU(),
             Dropout(dropout, generator: rng.split()),
             ReflectionPad2d(1),
             Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),
-            InstanceNorm2d(channels))
+            norm.layer(channels))
     }
 
     public override var children: [(name: String, module: Module)] { [("conv_block", convBlock)] }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor { x + convBlock(x) }
+}
+
+/// The generator's normalisation layers. `.instance` is the paper's; the others are measured
+/// alternatives for short CPU budgets (the deblurgan lesson's recipe table).
+public enum GeneratorNorm: String, Sendable, Codable, CaseIterable {
+    /// InstanceNorm without affine parameters, weights N(0, 0.02) (DeblurGAN, pix2pix).
+    case instance
+    /// One group: each image normalised as a whole over channels and pixels (`GroupNorm2d(groups: 1)`).
+    case layer
+    /// No normalisation (EDSR's choice for restoration).
+    case none
+
+    func layer(_ channels: Int) -> Module {
+        switch self {
+        case .instance: return InstanceNorm2d(channels)
+        case .layer: return GroupNorm2d(groups: 1, channels)
+        case .none: return Identity()
+        }
+    }
+
+    /// N(0, 0.02) suits layers followed by a per-channel norm, which undoes any scale; without one,
+    /// PyTorch's default (uniform, 1/√fan-in) keeps activations from shrinking 50× per layer.
+    var initialiser: Initialiser {
+        self == .instance ? .normal(std: 0.02) : .pytorchDefault
+    }
 }

@@ -5,3 +5,10 @@ public enum TrainedCheckpoint {
     public static let fileName = "deblurgan.safetensors"
     public static let defaultPath = "out/deblurgan/" + fileName
 }
+
+/// The generator the course ships (committed, ≤ 10 MB): trained by `course train --preset long`,
+/// its recipe, seed, steps, CPU hours, photos and commit in its metadata. `course deblur` falls
+/// back to it when the lesson has not trained a model, so a newcomer can deblur with no training.
+public enum ShippedCheckpoint {
+    public static let path = "Data/models/deblurgan-course.safetensors"
+}

@@ -57,6 +57,9 @@ public final class DeblurGANTrainer {
     /// This session's records (a resumed trainer starts with an empty history).
     public private(set) var history: [DeblurGANStep] = []
     public private(set) var lastCheckpointStep: Int?
+    /// Extra metadata written into every checkpoint (and read back on resume), e.g. the CPU time
+    /// a run has used over all its sittings.
+    public var notes: [String: String] = [:]
 
     private let generatorOptimiser: Adam
     private let criticOptimiser: Adam
@@ -69,7 +72,7 @@ public final class DeblurGANTrainer {
         self.batches = batches
         var rng = RandomGenerator(seed: seed)
         generator = ResnetGenerator(ngf: config.ngf, blocks: config.blocks, learnResidual: config.learnResidual,
-                                    dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, using: &rng)
+                                    dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm, using: &rng)
         critic = PatchCritic(ndf: config.ndf, layers: config.criticLayers, using: &rng)
         let betas = (config.beta1, config.beta2)
         generatorOptimiser = Adam(parameters: generator.parameters(), learningRate: config.learningRate, betas: betas)
@@ -104,6 +107,7 @@ public final class DeblurGANTrainer {
         }
         self.step = step
         lastCheckpointStep = step
+        notes = m.filter { $0.key.hasPrefix("note.") }.reduce(into: [:]) { $0[String($1.key.dropFirst(5))] = $1.value }
     }
 
     /// Trains until `config.steps` generator steps are done (or `until`), writing a checkpoint to
@@ -138,8 +142,10 @@ public final class DeblurGANTrainer {
         let restored = generator(blurred)
         let restoredData = restored.detach()
 
+        // Content-only steps (pixel-loss pretraining) skip the critic and the adversarial term.
+        let adversarialPhase = step >= config.contentOnlySteps
         var estimate: Float = 0, penalty: Float = 0
-        for _ in 0..<config.criticSteps {
+        for _ in 0..<(adversarialPhase ? config.criticSteps : 0) {
             let e = critic(sharp).mean() - critic(restoredData).mean()
             let gp = config.penalty.penalty({ self.critic($0) }, real: sharp, fake: restoredData, using: &penaltyRNG)
             let loss = -e + config.penaltyWeight * gp
@@ -150,9 +156,9 @@ public final class DeblurGANTrainer {
             (estimate, penalty) = (e.item, gp.item)
         }
 
-        let adversarial = -critic(restored).mean()
+        let adversarial = adversarialPhase ? -critic(restored).mean() : Tensor(0)
         let contentValue = content(restored, sharp)
-        let loss = adversarial + config.contentWeight * contentValue
+        let loss = config.adversarialWeight * adversarial + config.contentWeight * contentValue
         try check(loss.item, "generator loss", s)
         // Only G's gradients: the critic is not updated here, so its weight gradients are not computed.
         for (p, g) in zip(generatorOptimiser.parameters, grad(of: loss, wrt: generatorOptimiser.parameters)) { p.grad = g }
@@ -169,7 +175,7 @@ public final class DeblurGANTrainer {
 
     // MARK: - Checkpoints
 
-    static let checkpointFormat = "deblurgan-trainer-1"
+    static let checkpointFormat = "deblurgan-trainer-2"
 
     /// Writes generator, critic, both optimisers' state and the step to one safetensors file,
     /// atomically (a crash mid-write leaves the previous file). Names: `generator.model.…` and
@@ -192,8 +198,10 @@ public final class DeblurGANTrainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys  // identical runs write identical files
         let json = String(decoding: try encoder.encode(config), as: UTF8.self)
-        try SafeTensors.write(tensors, metadata: ["format": Self.checkpointFormat, "config": json, "seed": String(seed),
-                                                  "step": String(step), "content_loss": content.name], to: path)
+        var metadata = ["format": Self.checkpointFormat, "config": json, "seed": String(seed), "step": String(step),
+                        "content_loss": content.name]
+        for (k, v) in notes { metadata["note." + k] = v }
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
         lastCheckpointStep = step
     }
 

@@ -138,9 +138,15 @@ public struct CameraShake: Sendable {
     public static func randomKernel(fractions: [Double] = [1.0 / 10, 1.0 / 2, 1],
                                     canvas: Int = 64, maxLength: Double = 60,
                                     using rng: inout RandomGenerator) -> Kernel {
+        randomKernelAndFraction(fractions: fractions, canvas: canvas, maxLength: maxLength, using: &rng).kernel
+    }
+
+    /// `randomKernel` and the exposure fraction it drew.
+    public static func randomKernelAndFraction(fractions: [Double] = [1.0 / 10, 1.0 / 2, 1], canvas: Int = 64, maxLength: Double = 60,
+                                               using rng: inout RandomGenerator) -> (kernel: Kernel, fraction: Double) {
         let expl = deblurGANExpl[Int(rng.next() % UInt64(deblurGANExpl.count))]
         let f = fractions[Int(rng.next() % UInt64(fractions.count))]
         let shake = CameraShake(canvas: canvas, maxLength: maxLength, expl: expl)
-        return shake.trajectory(using: &rng).kernel(fraction: f)
+        return (shake.trajectory(using: &rng).kernel(fraction: f), f)
     }
 }

@@ -115,6 +115,22 @@ extension Image {
         return cropped(x: x, y: y, width: w, height: h)
     }
 
+    /// Turned by 90° counter-clockwise (a square crop stays square; the size swaps otherwise).
+    public func rotated90() -> Image {
+        var out = pixels
+        let (h, w) = (height, width)
+        for c in 0..<channels {
+            let o = c * h * w
+            for y in 0..<h { for x in 0..<w { out[o + (w - 1 - x) * h + y] = pixels[o + y * w + x] } }
+        }
+        return Image(channels: channels, height: w, width: h, pixels: out)
+    }
+
+    /// Rounded to the nearest of 256 levels, as an 8-bit PNG stores it (values assumed in [0, 1]).
+    public func quantised8Bit() -> Image {
+        Image(channels: channels, height: height, width: width, pixels: pixels.map { ($0 * 255).rounded() / 255 })
+    }
+
     /// Mirrored left–right.
     public func flippedHorizontally() -> Image {
         var out = pixels

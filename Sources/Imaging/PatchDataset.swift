@@ -25,9 +25,39 @@ public struct BlurPatchDataset: Sendable {
     /// translates nothing: otherwise up to half a pixel of shift, which no blind method can undo,
     /// is part of every pair (DeblurGAN's own script leaves far larger shifts in).
     public var subpixelCentred: Bool
+    /// When set, the pair looks like a real photo rather than DeblurGAN's script (`photoLike`):
+    /// see `Realism`. Off by default, so the DeblurGAN-script pairs stay as they were.
+    public var realism: Realism?
+
+    /// What makes a synthetic pair look like a real blurred photo: camera-shake paths of a length
+    /// drawn log-uniformly in `pathLength` pixels (the 60-px trajectory cut at length/60 of the
+    /// exposure, so every length is equally represented per octave), Gaussian noise of σ drawn
+    /// uniformly in [0, `maxNoise`], the blurred input rounded to 8 bits as a PNG would store it,
+    /// and a random 90° rotation on top of the flip (camera shake has no preferred direction).
+    public struct Realism: Sendable, Equatable, Codable {
+        public var pathLength: ClosedRange<Double>
+        public var maxNoise: Float
+        public var quantise: Bool
+        public var rotate: Bool
+
+        public init(pathLength: ClosedRange<Double> = 2...30, maxNoise: Float = 0.01, quantise: Bool = true, rotate: Bool = true) {
+            precondition(pathLength.lowerBound > 0 && pathLength.upperBound <= 60, "path lengths must lie in (0, 60] px")
+            self.pathLength = pathLength
+            self.maxNoise = maxNoise
+            self.quantise = quantise
+            self.rotate = rotate
+        }
+
+        /// The exposure fraction of the 60-px trajectory that gives a path of `u`'s quantile length.
+        func fraction(_ u: Double) -> Double {
+            let (a, b) = (log(pathLength.lowerBound), log(pathLength.upperBound))
+            return exp(a + (b - a) * u) / 60
+        }
+    }
 
     public init(photos: [Image], patchSize: Int = 64, seed: UInt64 = 0, fractions: [Double] = [1.0 / 10, 1.0 / 2, 1],
-                noiseSigma: Float = 0, randomFlip: Bool = true, channels: Int = 3, subpixelCentred: Bool = false) {
+                noiseSigma: Float = 0, randomFlip: Bool = true, channels: Int = 3, subpixelCentred: Bool = false,
+                realism: Realism? = nil) {
         precondition(!photos.isEmpty, "the dataset needs at least one photo")
         precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
         precondition(photos.allSatisfy { $0.height >= patchSize && $0.width >= patchSize },
@@ -40,6 +70,7 @@ public struct BlurPatchDataset: Sendable {
         self.randomFlip = randomFlip
         self.channels = channels
         self.subpixelCentred = subpixelCentred
+        self.realism = realism
     }
 
     /// Reads the named PNG files of a folder (default: every `.png` in it, sorted by name).
@@ -62,6 +93,8 @@ public struct BlurPatchDataset: Sendable {
         public let sharp: Image
         public let kernel: Kernel
         public let photoIndex: Int
+        /// The camera-shake path's length in pixels (the 60-px trajectory × its exposure fraction).
+        public let pathLength: Double
     }
 
     /// Sample number `index` (deterministic for the dataset's seed).
@@ -70,7 +103,13 @@ public struct BlurPatchDataset: Sendable {
         let p = Int(rng.next() % UInt64(photos.count))
         let photo = photos[p]
         var kr = rng.split()
-        var kernel = CameraShake.randomKernel(fractions: fractions, using: &kr)
+        var kernel: Kernel, fraction: Double
+        if let realism {
+            fraction = realism.fraction(kr.nextDouble())
+            kernel = CameraShake.randomKernel(fractions: [fraction], using: &kr)
+        } else {
+            (kernel, fraction) = CameraShake.randomKernelAndFraction(fractions: fractions, using: &kr)
+        }
         if subpixelCentred { kernel = kernel.subpixelCentred() }
         let ry = kernel.height / 2, rx = kernel.width / 2
         let s = patchSize
@@ -87,11 +126,19 @@ public struct BlurPatchDataset: Sendable {
             blurred = blurred.flippedHorizontally()
             sharp = sharp.flippedHorizontally()
         }
-        if noiseSigma > 0 {
+        if let realism {
+            var rr = rng.split()
+            if realism.rotate, rr.next() & 1 == 1 {
+                blurred = blurred.rotated90()
+                sharp = sharp.rotated90()
+            }
+            blurred = blurred.addingGaussianNoise(sigma: realism.maxNoise * rr.nextFloat(), using: &rr)
+            if realism.quantise { blurred = blurred.clamped().quantised8Bit() }
+        } else if noiseSigma > 0 {
             var nr = rng.split()
             blurred = blurred.addingGaussianNoise(sigma: noiseSigma, using: &nr)
         }
-        return Sample(blurred: blurred.clamped(), sharp: sharp, kernel: kernel, photoIndex: p)
+        return Sample(blurred: blurred.clamped(), sharp: sharp, kernel: kernel, photoIndex: p, pathLength: 60 * fraction)
     }
 
     /// Batch number `index` of `size` pairs (samples index·size ..< (index+1)·size) as

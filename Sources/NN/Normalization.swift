@@ -35,6 +35,38 @@ public final class InstanceNorm2d: Module {
     }
 }
 
+/// Group normalisation without affine parameters (Wu & He 2018): each sample's channels split into
+/// `groups` groups, each normalised over its channels and pixels together. With one group it
+/// normalises each image as a whole — a norm that keeps the channels' relative sizes, which
+/// InstanceNorm throws away (the restoration networks of NAFNet and HINet replace InstanceNorm
+/// for that reason). Computed as an instance norm of the [N, G, C/G·H, W] view.
+public final class GroupNorm2d: Module {
+    public let groups: Int
+    public let numFeatures: Int
+    public let eps: Float
+
+    public init(groups: Int, _ numFeatures: Int, eps: Float = 1e-5) {
+        precondition(groups > 0 && numFeatures % groups == 0, "\(numFeatures) channels do not split into \(groups) groups")
+        self.groups = groups
+        self.numFeatures = numFeatures
+        self.eps = eps
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == numFeatures,
+                     "GroupNorm2d(\(groups), \(numFeatures)) expects [N, \(numFeatures), H, W], got \(x.shape)")
+        let s = x.shape
+        return x.reshape([s[0], groups, s[1] / groups * s[2], s[3]]).instanceNorm(eps: eps).reshape(s)
+    }
+}
+
+/// The identity: stands in for a layer switched off, so the layers after it keep their indices
+/// (and their parameter names).
+public final class Identity: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x }
+}
+
 /// Inverted dropout, active only in training mode: zeroes each value with probability p and
 /// scales the survivors by 1/(1 − p), so eval mode is the identity.
 ///

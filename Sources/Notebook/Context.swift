@@ -39,6 +39,12 @@ public final class CellContext {
         UInt64(SHA256.hex("\(seed)/\(name)").prefix(16), radix: 16)!
     }
 
+    /// The lesson's out folder (`--out`, default out/<lesson>): where a cell may keep state between
+    /// runs that is not a report artifact, such as a training checkpoint it resumes from.
+    public var outFolder: URL { run.outDir }
+    /// `--force`: everything runs again, and a cell that keeps such state starts it afresh.
+    public var force: Bool { run.options.force }
+
     /// `quick` in `--quick` mode, else `full`: budgets, sizes, step counts.
     public func pick<T>(quick: T, full: T) -> T { self.quick ? quick : full }
 

@@ -78,10 +78,13 @@ public enum SlideFigures {
         SlideFigure("cgan-metrics", "conditional-gan", "metrics_bars", cell: "Results and metrics"),
         SlideFigure("cgan-training-curves", "conditional-gan", "training_curves", cell: "Training curves"),
         // DeblurGAN.
+        SlideFigure("deblurgan-recipe", "deblurgan", "recipe_trials", cell: "What buys dB per CPU-minute"),
         SlideFigure("deblurgan-training", "deblurgan", "training_curves", cell: "Train (or resume) and plot the training curves"),
-        SlideFigure("deblurgan-scores", "deblurgan", "heldout_scores", cell: "PSNR and SSIM on held-out photos"),
+        SlideFigure("deblurgan-scores", "deblurgan", "heldout_gain_per_crop", cell: "PSNR, SSIM and sharpness on held-out photos"),
         SlideFigure("deblurgan-gain-by-strength", "deblurgan", "gain_by_strength", cell: "Gain by blur strength"),
-        SlideFigure("deblurgan-results", "deblurgan", "heldout_grid", cell: "Blurred, DeblurGAN, sharp"),
+        SlideFigure("deblurgan-results", "deblurgan", "heldout_grid", cell: "Blurred, restored, sharp — and where the errors are"),
+        SlideFigure("deblurgan-errors", "deblurgan", "heldout_errors", cell: "Blurred, restored, sharp — and where the errors are"),
+        SlideFigure("deblurgan-adversarial", "deblurgan", "adversarial_ablation", cell: "Content only vs + WGAN-GP"),
         SlideFigure("deblurgan-real-photo", "deblurgan", "clock_motion", cell: "Deblurring the real motion-blurred clock"),
         SlideFigure("deblurgan-content-losses", "deblurgan", "content_loss_variants", cell: "Content-loss variants on one budget"),
     ]

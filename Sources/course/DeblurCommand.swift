@@ -12,14 +12,15 @@ extension Course {
         static let configuration = CommandConfiguration(
             abstract: "Deblur a PNG photo of any size with a trained DeblurGAN generator.",
             discussion: """
-                Without --checkpoint it uses the model the deblurgan lesson trains, \(TrainedCheckpoint.defaultPath) \
-                (relative to the current folder, normally the package root). The image is reflect-padded to the \
+                Without --checkpoint it uses the model the deblurgan lesson trains, \(TrainedCheckpoint.defaultPath), \
+                if a full run of the lesson made one, else the model the course ships, \(ShippedCheckpoint.path) \
+                (both relative to the current folder, normally the package root); the output line names which. The image is reflect-padded to the \
                 network's stride of 4 and, if larger than --tile, processed in overlapping tiles, so memory stays \
                 bounded for any size. Gray images come out as RGB. The output is written atomically.
 
                 Exit codes: 0 success; 64 usage error; 65 the input is not a readable PNG or the checkpoint holds \
                 no usable generator; 66 the input or the --checkpoint file does not exist, is a folder or cannot be read; 69 no \
-                --checkpoint given and the lesson has not trained one yet; 73 the output cannot be written.
+                --checkpoint given and neither the lesson's nor the shipped model is there; 73 the output cannot be written.
                 """)
 
         @Argument(help: ArgumentHelp("The blurred photo (PNG).", valueName: "in.png"))
@@ -28,7 +29,7 @@ extension Course {
         @Argument(help: ArgumentHelp("Where to write the deblurred photo (PNG).", valueName: "out.png"))
         var output: String
 
-        @Option(help: ArgumentHelp("A DeblurGAN trainer checkpoint or generator weights (safetensors). Default: \(TrainedCheckpoint.defaultPath).",
+        @Option(help: ArgumentHelp("A DeblurGAN trainer checkpoint or generator weights (safetensors). Default: the lesson's model, else the shipped one.",
                                    valueName: "file"))
         var checkpoint: String?
 
@@ -76,11 +77,7 @@ extension Course {
             guard fm.isWritableFile(atPath: folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) is not writable") }
             guard !isFolder(output) else { throw Failure(code: 73, message: "\(output): is a folder") }
 
-            let weights = checkpoint ?? TrainedCheckpoint.defaultPath
-            guard fm.fileExists(atPath: weights), !isFolder(weights) else {
-                if checkpoint != nil { throw Failure(code: 66, message: "\(weights): no such checkpoint file") }
-                throw Failure(code: 69, message: "no trained model at \(weights): train one with `Scripts/course run deblurgan` (about 15–50 min on 2 cores), or pass --checkpoint FILE")
-            }
+            let (weights, which) = try Self.model(checkpoint: checkpoint, isFile: { fm.fileExists(atPath: $0) && !isFolder($0) })
             guard fm.isReadableFile(atPath: weights) else { throw Failure(code: 66, message: "\(weights): cannot be read (permission denied)") }
 
             let image: Image
@@ -89,7 +86,7 @@ extension Course {
             }
             Engine.setThreads(threads)
             let generator: ResnetGenerator
-            do { generator = try ResnetGenerator(contentsOf: weights, learnResidual: Self.learnResidual(weights)) } catch {
+            do { generator = try ResnetGenerator(contentsOf: weights) } catch {
                 // A file-format error arrives wrapped with the path already in its message: name the file once.
                 throw Failure(code: 65, message: "\(error)".replacingOccurrences(of: "\(weights): \(weights): ", with: "\(weights): "))
             }
@@ -100,16 +97,20 @@ extension Course {
             do { try PNG.write(restored, to: output) } catch {
                 throw Failure(code: 73, message: "\(error)")
             }
-            print(String(format: "%@ (%d × %d) → %@ in %.2f s (%@, %d thread%@)", input, image.width, image.height, output, seconds,
-                         weights, threads, threads == 1 ? "" : "s"))
+            print(String(format: "%@ (%d × %d) → %@ in %.2f s (%@: %@, %d thread%@)", input, image.width, image.height, output, seconds,
+                         which, weights, threads, threads == 1 ? "" : "s"))
         }
 
-        /// A trainer checkpoint records whether its generator learns a residual; bare generator
-        /// weights (the official release) do not, and their README's commands use it.
-        static func learnResidual(_ path: String) -> Bool {
-            guard let json = (try? SafeTensors.read(path, including: { _ in false }))?.metadata["config"]?.data(using: .utf8),
-                  let config = try? JSONDecoder().decode(DeblurGANConfig.self, from: json) else { return true }
-            return config.learnResidual
+        /// The generator to use and what it is: `--checkpoint`, else the lesson's model, else the shipped one.
+        static func model(checkpoint: String?, isFile: (String) -> Bool) throws -> (path: String, which: String) {
+            if let checkpoint {
+                guard isFile(checkpoint) else { throw Failure(code: 66, message: "\(checkpoint): no such checkpoint file") }
+                return (checkpoint, "--checkpoint")
+            }
+            if isFile(TrainedCheckpoint.defaultPath) { return (TrainedCheckpoint.defaultPath, "the deblurgan lesson's model") }
+            if isFile(ShippedCheckpoint.path) { return (ShippedCheckpoint.path, "the shipped model") }
+            throw Failure(code: 69, message: "no trained model: neither \(TrainedCheckpoint.defaultPath) (run `Scripts/course run deblurgan`) "
+                          + "nor the shipped \(ShippedCheckpoint.path) is there; pass --checkpoint FILE")
         }
     }
 }

@@ -14,7 +14,7 @@ struct Course: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "course",
         abstract: "Deep-learning image deblurring, from the blur model to DeblurGAN, as runnable lessons.",
-        subcommands: [Start.self, List.self, Run.self, All.self, Compare.self, Deblur.self, Figures.self, Slides.self, Bench.self],
+        subcommands: [Start.self, List.self, Run.self, All.self, Compare.self, Deblur.self, Train.self, Recipe.self, Figures.self, Slides.self, Bench.self],
         defaultSubcommand: Start.self)
 }
 

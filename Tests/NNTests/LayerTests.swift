@@ -70,6 +70,25 @@ extension NNTests {
             }
         }
 
+        /// One group normalises each sample over all its channels and pixels, keeping the channels'
+        /// relative sizes; two groups split the channels in halves.
+        @Test func groupNormNormalisesEachGroupOfEachSample() {
+            var rng = RandomGenerator(seed: 5)
+            let x = Tensor.normal([2, 4, 3, 3], mean: 1, std: 3, using: &rng)
+            for groups in [1, 2] {
+                let y = GroupNorm2d(groups: groups, 4)(x)
+                #expect(y.shape == x.shape)
+                let size = 36 / groups
+                for g in 0..<(2 * groups) {
+                    let (mean, std) = meanAndStd(Array(y.data[(g * size)..<((g + 1) * size)]))
+                    #expect(abs(mean) < 1e-5 && abs(std - 1) < 1e-3)
+                }
+            }
+            let one = GroupNorm2d(groups: 1, 4)(x).data, per = InstanceNorm2d(4)(x).data
+            #expect(maxDifference(one, per) > 0.1)  // not an instance norm in disguise
+            #expect(Identity()(x).data == x.data)
+        }
+
         @Test func affineInstanceNormScalesAndShifts() {
             let norm = InstanceNorm2d(2, affine: true)
             norm.weight!.data = [2, 3]

@@ -58,6 +58,13 @@ import Testing
         Case("course", ["compare", "--variants", "minimax,nope"], 64, "course compare: unknown variant \"nope\"; variants: minimax,"),
         Case("course", deblur("@gray8.png", extra: ["--tile", "30"]), 64, "course deblur: --tile must be a multiple of 4, at least 64, got 30."),
         Case("course", ["deblur", "@gray8.png"], 64, "course deblur: Missing expected argument '<out.png>'"),
+        Case("course", ["train", "--threads", "1"], 66, "no such photo (run from the package root)"),
+        Case("course", ["recipe", "--trials", "no-norm"], 66, "no such photo (run from the package root)"),
+        Case("course", ["deblur", "@gray8.png", "@out.png"], 69, "no trained model: neither out/deblurgan/deblurgan.safetensors"),
+        Case("course", ["train", "--preset", "nope"], 64, "course train: unknown preset 'nope'; presets: lesson, long"),
+        Case("course", ["train", "--until", "0"], 64, "course train: --until must be at least 1, got 0"),
+        Case("course", ["recipe", "--trials", "no-norm,nope"], 64, "course recipe: unknown trial 'nope'"),
+        Case("course", ["recipe", "--cpu-minutes", "0"], 64, "course recipe: --cpu-minutes must be positive, got 0"),
         Case("gan-minimax", ["--seed", "x"], 64, "gan-minimax: The value 'x' is invalid for '--seed <seed>'"),
         Case("wgan-critic", ["--quick", "--bogus"], 64, "wgan-critic: Unknown option '--bogus'"),
     ]

@@ -94,7 +94,24 @@ import Testing
     @Test func withoutACheckpointItSaysHowToTrainOne() throws {
         let empty = try temporaryFolder("deblur")
         let result = try runTool(course, ["deblur", photo, empty.appendingPathComponent("out.png").path], in: empty)
-        expectOneLineFailure(result, code: 69, "no trained model at out/deblurgan/deblurgan.safetensors: train one with `Scripts/course run deblurgan`")
+        expectOneLineFailure(result, code: 69, "no trained model: neither out/deblurgan/deblurgan.safetensors (run `Scripts/course run deblurgan`) "
+                             + "nor the shipped Data/models/deblurgan-course.safetensors is there")
+    }
+
+    /// --checkpoint first, then the lesson's model, then the shipped one; the output line names which.
+    @Test func theModelFallsBackFromTheLessonsToTheShippedOne() throws {
+        let work = try temporaryFolder("deblur-fallback")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let models = work.appendingPathComponent("Data/models"), lessonOut = work.appendingPathComponent("out/deblurgan")
+        for folder in [models, lessonOut] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let tiny = try tinyGenerator()
+        try FileManager.default.copyItem(at: tiny, to: models.appendingPathComponent("deblurgan-course.safetensors"))
+        let out = work.appendingPathComponent("out.png").path
+        let shipped = try runTool(course, ["deblur", photo, out, "--threads", "1"], in: work)
+        #expect(shipped.status == 0 && shipped.output.contains("the shipped model: Data/models/deblurgan-course.safetensors"), "\(shipped.output)\(shipped.error)")
+        try FileManager.default.copyItem(at: tiny, to: lessonOut.appendingPathComponent("deblurgan.safetensors"))
+        let lesson = try runTool(course, ["deblur", photo, out, "--threads", "1"], in: work)
+        #expect(lesson.status == 0 && lesson.output.contains("the deblurgan lesson's model: out/deblurgan/deblurgan.safetensors"), "\(lesson.output)")
     }
 
     @Test func theOutputMustBeAPNG() throws {

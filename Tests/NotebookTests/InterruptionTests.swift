@@ -80,6 +80,7 @@ import Testing
         var after = snapshot(out)
         let history = after.removeValue(forKey: "deblurgan-quick-history.csv")
         #expect(after.removeValue(forKey: checkpoint.lastPathComponent) != nil)
+        after.removeValue(forKey: "deblurgan-quick-content-only.safetensors")  // written at step 36, if training got that far
         #expect(after == before, "the previous report or artifacts changed")
         #expect(leftovers(out).isEmpty, "\(leftovers(out))")
 

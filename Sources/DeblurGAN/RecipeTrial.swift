@@ -1,0 +1,84 @@
+import Autograd
+import Foundation
+import Imaging
+import NN
+
+/// One row of the recipe search: a configuration that differs from its `parent` in one `factor`,
+/// trained for a fixed CPU budget and scored on held-out crops. `course recipe` runs them; the
+/// deblurgan lesson plots the table they produce.
+public struct RecipeTrial: Sendable {
+    public let name: String
+    /// The trial this one changes one thing of ("" for the baseline).
+    public let parent: String
+    /// What changed, in words.
+    public let factor: String
+    public let config: DeblurGANConfig
+    /// The share of the CPU budget spent on content-only steps before the adversarial phase
+    /// (1: no critic at all; 0: WGAN-GP from the first step, as the paper).
+    public let contentOnlyShare: Double
+    public let realism: BlurPatchDataset.Realism
+
+    public init(_ name: String, parent: String, factor: String, config: DeblurGANConfig, contentOnlyShare: Double,
+                realism: BlurPatchDataset.Realism = DeblurRecipe.realism) {
+        self.name = name
+        self.parent = parent
+        self.factor = factor
+        self.config = config
+        self.contentOnlyShare = contentOnlyShare
+        self.realism = realism
+    }
+
+    /// One evaluation during the trial.
+    public struct Point: Sendable {
+        public let step: Int
+        public let contentOnlySteps: Int
+        public let cpuMinutes: Double
+        public let score: RestorationScore
+    }
+
+    /// Trains for `cpuMinutes` of this process's CPU time (one thread) and scores the generator on
+    /// `crops` `evaluations` times, evenly spaced in CPU time. The step counts come from timing a
+    /// few steps of each phase first, so every trial gets the same budget whatever its speed; the
+    /// learning-rate schedule runs over those steps. Evaluation time is not counted.
+    public func run(photos: [Image], crops: [BlurPatchDataset.Sample], cpuMinutes: Double, evaluations: Int, seed: UInt64,
+                    progress: (Point) throws -> Void = { _ in }) throws -> [Point] {
+        let batches = DeblurRecipe.batches(photos, config: config, seed: seed &+ 17, realism: realism)
+        let budget = cpuMinutes * 60
+        func secondsPerStep(contentOnly: Bool) throws -> Double {
+            var probe = config
+            probe.steps = 1_000_000
+            probe.contentOnlySteps = contentOnly ? probe.steps : 0
+            let t = DeblurGANTrainer(config: probe, content: .l1, seed: seed, batches: batches)
+            _ = try t.trainStep()  // warm-up: first allocations
+            let start = processCPUSeconds()
+            for _ in 0..<3 { _ = try t.trainStep() }
+            return (processCPUSeconds() - start) / 3
+        }
+        let contentSteps = contentOnlyShare > 0 ? Int(budget * contentOnlyShare / (try secondsPerStep(contentOnly: true))) : 0
+        let adversarialSteps = contentOnlyShare < 1 ? Int(budget * (1 - contentOnlyShare) / (try secondsPerStep(contentOnly: false))) : 0
+        var c = config
+        c.steps = max(1, contentSteps + adversarialSteps)
+        c.contentOnlySteps = contentSteps
+        if c.schedule == .constantThenLinear { c.constantSteps = c.steps / 2 }
+        let trainer = DeblurGANTrainer(config: c, content: .l1, seed: seed, batches: batches)
+
+        var points: [Point] = [], used = 0.0, next = 1
+        func evaluate() throws {
+            let deblurrer = Deblurrer(generator: trainer.generator)
+            let p = Point(step: trainer.step, contentOnlySteps: contentSteps, cpuMinutes: used / 60,
+                          score: RestorationScore(crops: crops) { deblurrer.deblur(image: $0) })
+            points.append(p)
+            try progress(p)
+        }
+        while trainer.step < c.steps {
+            let start = processCPUSeconds()
+            _ = try trainer.trainStep()
+            used += processCPUSeconds() - start
+            if trainer.step == c.steps || used >= budget * Double(next) / Double(evaluations) {
+                try evaluate()
+                next += 1
+            }
+        }
+        return points
+    }
+}

@@ -1,0 +1,61 @@
+import Imaging
+
+/// The trials of `course recipe`, in the order they were measured. Each changes one factor of its
+/// parent; a later trial's parent is the best configuration measured before it (a greedy path,
+/// so every row is one change from a row above it). Names are used in the CSV and the lesson.
+public enum RecipeTrials {
+    /// The lesson's configuration before the search: the paper's recipe at a small size.
+    static let paperSmall: DeblurGANConfig = .default
+
+    static func with(_ base: DeblurGANConfig, _ change: (inout DeblurGANConfig) -> Void) -> DeblurGANConfig {
+        var c = base
+        change(&c)
+        return c
+    }
+
+    static let fastAdam = with(paperSmall) { $0.learningRate = 1e-3; $0.beta1 = 0.9 }
+    /// The best of the first round: no normalisation at Adam 1e-3.
+    static let plain = with(fastAdam) { $0.norm = .none }
+
+    public static let all: [RecipeTrial] = [
+        RecipeTrial("paper-small", parent: "", factor: "the paper's recipe at ngf 16 / 3 blocks / 64² crops / batch 4",
+                    config: paperSmall, contentOnlyShare: 0),
+        RecipeTrial("content-only", parent: "paper-small", factor: "no critic: L1 content loss only",
+                    config: paperSmall, contentOnlyShare: 1),
+        RecipeTrial("adam-1e-3", parent: "content-only", factor: "Adam lr 1e-3 and β1 0.9 (was 1e-4 and 0.5)",
+                    config: fastAdam, contentOnlyShare: 1),
+        RecipeTrial("no-dropout", parent: "adam-1e-3", factor: "dropout 0 (was 0.5)",
+                    config: with(fastAdam) { $0.dropout = 0 }, contentOnlyShare: 1),
+        RecipeTrial("cosine", parent: "adam-1e-3", factor: "cosine schedule (was constant then linear)",
+                    config: with(fastAdam) { $0.schedule = .cosine }, contentOnlyShare: 1),
+        RecipeTrial("layer-norm", parent: "adam-1e-3", factor: "GroupNorm(1) instead of InstanceNorm",
+                    config: with(fastAdam) { $0.norm = .layer }, contentOnlyShare: 1),
+        RecipeTrial("no-norm", parent: "adam-1e-3", factor: "no normalisation instead of InstanceNorm",
+                    config: with(fastAdam) { $0.norm = .none }, contentOnlyShare: 1),
+        RecipeTrial("ngf-32", parent: "adam-1e-3", factor: "ngf 32 (was 16)",
+                    config: with(fastAdam) { $0.ngf = 32 }, contentOnlyShare: 1),
+        RecipeTrial("blocks-6", parent: "adam-1e-3", factor: "6 ResBlocks (was 3)",
+                    config: with(fastAdam) { $0.blocks = 6 }, contentOnlyShare: 1),
+        RecipeTrial("crop-128", parent: "adam-1e-3", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
+                    config: with(fastAdam) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1),
+        // Second round, from the best of the first (no-norm).
+        RecipeTrial("plain-ngf-32", parent: "no-norm", factor: "ngf 32 (was 16)",
+                    config: with(plain) { $0.ngf = 32 }, contentOnlyShare: 1),
+        RecipeTrial("plain-blocks-6", parent: "no-norm", factor: "6 ResBlocks (was 3)",
+                    config: with(plain) { $0.blocks = 6 }, contentOnlyShare: 1),
+        RecipeTrial("plain-no-dropout", parent: "no-norm", factor: "dropout 0 (was 0.5)",
+                    config: with(plain) { $0.dropout = 0 }, contentOnlyShare: 1),
+        RecipeTrial("plain-cosine", parent: "no-norm", factor: "cosine schedule (was constant then linear)",
+                    config: with(plain) { $0.schedule = .cosine }, contentOnlyShare: 1),
+        RecipeTrial("plain-lr-3e-3", parent: "no-norm", factor: "Adam lr 3e-3 (was 1e-3)",
+                    config: with(plain) { $0.learningRate = 3e-3 }, contentOnlyShare: 1),
+        RecipeTrial("plain-batch-16", parent: "no-norm", factor: "batch 16 (was 4)",
+                    config: with(plain) { $0.batchSize = 16 }, contentOnlyShare: 1),
+        RecipeTrial("plain-crop-128", parent: "no-norm", factor: "128² crops at batch 1 (was 64² at batch 4)",
+                    config: with(plain) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1),
+        RecipeTrial("plain-gan-tail", parent: "no-norm", factor: "last 20 % of the budget adversarial: WGAN-GP with 5 critic updates",
+                    config: plain, contentOnlyShare: 0.8),
+        RecipeTrial("plain-gan-tail-v2", parent: "no-norm", factor: "last 20 % adversarial: 1 critic update and adversarial weight 0.1",
+                    config: with(plain) { $0.criticSteps = 1; $0.adversarialWeight = 0.1 }, contentOnlyShare: 0.8),
+    ]
+}

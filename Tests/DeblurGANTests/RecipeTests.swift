@@ -1,0 +1,103 @@
+import Autograd
+import Foundation
+import Imaging
+import NN
+import Testing
+@testable import DeblurGAN
+
+@Suite struct Recipe {
+    @Test func cosineScheduleFallsFromTheRateToAThousandthOfIt() {
+        var c = tinyConfig(steps: 100)
+        c.schedule = .cosine
+        #expect(c.learningRate(at: 0) == 1e-4)
+        #expect(abs(c.learningRate(at: 50) - 0.5005e-4) < 1e-9)
+        #expect(abs(c.learningRate(at: 100) - 1e-7) < 1e-12)
+        #expect((1..<100).allSatisfy { c.learningRate(at: $0) < c.learningRate(at: $0 - 1) })
+    }
+
+    /// Content-only steps leave the critic and its optimiser untouched; the adversarial steps after them do not.
+    @Test func contentOnlyStepsNeverTouchTheCritic() throws {
+        var config = tinyConfig(steps: 4)
+        config.contentOnlySteps = 3
+        let trainer = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
+        let before = trainer.critic.parameters().map(\.data)
+        let generatorBefore = trainer.generator.parameters().map(\.data)
+        try trainer.train(until: 3)
+        #expect(trainer.critic.parameters().map(\.data) == before)
+        #expect(trainer.generator.parameters().map(\.data) != generatorBefore)
+        #expect(trainer.history.allSatisfy { $0.criticEstimate == 0 && $0.generatorAdversarialLoss == 0 })
+        try trainer.train()
+        #expect(trainer.critic.parameters().map(\.data) != before)
+        #expect(trainer.history.last!.generatorAdversarialLoss != 0)
+    }
+
+    /// The norms of `GeneratorNorm` keep the official layer indices and names, and the paper's stays the default.
+    @Test func everyNormKeepsTheOfficialNames() {
+        var names: [[String]] = []
+        for norm in GeneratorNorm.allCases {
+            var rng = RandomGenerator(seed: 0)
+            let g = ResnetGenerator(ngf: 4, blocks: 2, norm: norm, using: &rng)
+            names.append(g.namedParameters().map(\.name))
+            let y = withNoGrad { g(Tensor.uniform([1, 3, 16, 16], low: -1, high: 1, using: &rng)) }
+            #expect(y.shape == [1, 3, 16, 16] && y.data.allSatisfy(\.isFinite))
+        }
+        #expect(Set(names.map { $0.joined(separator: ",") }).count == 1)
+    }
+
+    /// A run stopped part-way and started again from its file continues bit-identically, keeps its
+    /// history and CPU time, and its exported generator loads with the right normalisation.
+    @Test func trainingRunResumesAndExports() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/run.safetensors"
+        var config = tinyConfig(steps: 6)
+        config.norm = .none
+        config.contentOnlySteps = 4
+        let first = try TrainingRun(path: path, config: config, content: .l1, seed: 4, batches: syntheticBatches())
+        #expect(first.startMessage.contains("from scratch"))
+        try first.train(every: 2, until: 3, validate: { _ in 1.5 })
+        let resumed = try TrainingRun(path: path, config: config, content: .l1, seed: 4, batches: syntheticBatches())
+        #expect(resumed.startMessage.contains("resuming") && resumed.trainer.step == 3)
+        #expect(resumed.history.count == 3 && resumed.history[1].validationPSNR == 1.5 && resumed.cpuSeconds > 0)
+        try resumed.train(every: 2)
+        let straight = try TrainingRun(path: folder.path + "/straight.safetensors", config: config, content: .l1, seed: 4,
+                                       batches: syntheticBatches())
+        try straight.train(every: 100)
+        #expect(zip(straight.trainer.generator.parameters(), resumed.trainer.generator.parameters()).allSatisfy { $0.data == $1.data })
+
+        var other = config
+        other.learningRate = 5e-4
+        let replaced = try TrainingRun(path: path, config: other, content: .l1, seed: 4, batches: syntheticBatches())
+        #expect(replaced.startMessage.contains("holds another run") && replaced.trainer.step == 0)
+
+        let exported = folder.path + "/generator.safetensors"
+        try resumed.exportGenerator(to: exported, provenance: ["preset": "test"])
+        let metadata = try SafeTensors.read(exported, including: { _ in false }).metadata
+        #expect(metadata["preset"] == "test" && metadata["step"] == "6" && metadata["cpu_hours"] != nil)
+        let loaded = try ResnetGenerator(contentsOf: exported)
+        #expect(loaded.dropouts.count == 1 && LayerSummary.describe(loaded.model[2]) == "(no norm)")
+        var rng = RandomGenerator(seed: 9)
+        let x = Tensor.uniform([1, 3, 16, 16], low: -1, high: 1, using: &rng)
+        resumed.trainer.generator.eval()
+        loaded.eval()
+        #expect(withNoGrad { loaded(x) }.data == withNoGrad { resumed.trainer.generator(x) }.data)
+    }
+
+    @Test func restorationScoreOfTheIdentityIsNoGain() {
+        var rng = RandomGenerator(seed: 1)
+        let photo = Image(channels: 3, height: 48, width: 48, pixels: (0..<(3 * 48 * 48)).map { _ in rng.nextFloat() })
+        let crops = DeblurRecipe.testCrops([photo], count: 3, size: 16, seed: 5)
+        let same = RestorationScore(crops: crops) { $0 }
+        #expect(same.gains == [0, 0, 0] && same.improvedShare == 0 && same.blurredPSNR == same.restoredPSNR)
+        let perfect = RestorationScore(crops: crops) { b in crops.first { $0.blurred.pixels == b.pixels }!.sharp }
+        #expect(perfect.gains.allSatisfy { $0 == .infinity || $0 > 20 })
+    }
+
+    @Test func everyRecipeTrialHasAKnownParentAndOneFactor() {
+        let names = RecipeTrials.all.map(\.name)
+        #expect(Set(names).count == names.count)
+        for t in RecipeTrials.all {
+            #expect(t.parent.isEmpty || names.prefix(while: { $0 != t.name }).contains(t.parent), "\(t.name)'s parent \(t.parent) comes later or is unknown")
+            #expect(!t.factor.contains(","), "factors are CSV fields: \(t.factor)")
+        }
+    }
+}
