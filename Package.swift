@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging", "NN"]),
         .testTarget(name: "GANKitTests", dependencies: ["GANKit"]),
         .testTarget(name: "DeblurGANTests", dependencies: ["DeblurGAN"], resources: [.copy("Fixtures")]),
     ]

@@ -315,8 +315,10 @@ lesson.cell("What buys dB per CPU-minute", data: [recipeTable]) { ctx in
 lesson.markdown("""
     ## Training on synthetic camera shake
 
-    Training pairs are made as DeblurGAN made its synthetic set — a random crop of a training
-    photo blurred with a fresh random camera-shake kernel (Boracchi & Foi trajectories, expl from
+    Training pairs are made as DeblurGAN made its synthetic set — a random crop of one of the nine
+    training photos (the recipe search's first six, three of them textures, and three scenes added
+    by the `more-photos` trial: buildings and landscape, fur and leaves, stairs and people) blurred
+    with a fresh random camera-shake kernel (Boracchi & Foi trajectories, expl from
     the official list) — with four changes so that a pair looks like a real blurred photo rather
     than a clean simulation (`BlurPatchDataset.Realism`):
 
@@ -628,6 +630,44 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
         let g = meanSD(zip(s.psnr, base.psnr).map { $0 - $1 }).mean
         ctx.say("The shipped model gains \(signed(g)) dB; its target is ≥ +\(f1(shippedTarget)) dB: " + (g >= shippedTarget ? "reached." : "not reached yet."))
     }
+}
+
+/// The shipped model's validation gain at every checkpoint, written by `course train` beside it.
+let shippedCurve = "Data/models/deblurgan-course-validation.csv"
+
+lesson.cell("Gain against CPU time: this run and the shipped model", uses: [trained], data: [shippedCurve]) { ctx in
+    let m = try ctx.use(trained)
+    let liveCurve = m.history.compactMap { r in r.validationPSNR.map { (r.cpuSeconds / 3600, $0 - m.validationBaseline) } }
+    let path = try ctx.data(shippedCurve).path
+    var shipCurve: [(Double, Double)] = []
+    if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        guard lines.first == ["step", "cpu_hours", "validation_psnr", "blurred_psnr", "gain_db"] else {
+            throw CellError("\(shippedCurve) is not a `course train` validation curve")
+        }
+        shipCurve = lines.dropFirst().compactMap { l in l.count == 5 ? Double(l[1]).flatMap { h in Double(l[4]).map { (h, $0) } } : nil }
+    }
+    try ctx.figure("gain_against_cpu_time", height: 800, title: "Validation gain against training CPU time (8 held-out 128² crops)") { fig in
+        let a = fig.axes()
+        a.line(x: liveCurve.map(\.0), y: liveCurve.map(\.1), label: "this run (\(m.config.name) preset)", marker: .circle)
+        if !shipCurve.isEmpty {
+            a.line(x: shipCurve.map(\.0), y: shipCurve.map(\.1), label: "shipped model (long preset)", color: Palette.color(1), marker: .circle)
+        }
+        a.hline(0, label: "blurred input", color: .ink)
+        a.xscale = .log
+        a.xlabel = "training CPU hours, one thread (log scale)"
+        a.ylabel = "PSNR gain over the blurred input (dB)"
+        a.legend = .topLeft
+    }
+    if ctx.quick { ctx.say("Quick mode validates on 4 crops of 64², so this run's points are not on the shipped curve's crops.") }
+    guard let end = liveCurve.last?.0, let final = shipCurve.last else {
+        ctx.say("no shipped validation curve at \(shippedCurve)")
+        return
+    }
+    func shipAt(_ hours: Double) -> Double? { shipCurve.last { $0.0 <= hours }?.1 }
+    ctx.say("shipped model: " + [("this run's budget", end), ("twice it", 2 * end)].compactMap { name, h in
+        shipAt(h).map { String(format: "%@ dB at %@ (%.2f CPU h)", signed($0), name, h) } }.joined(separator: ", ")
+        + String(format: ", %@ dB at the end (%.2f CPU h)", signed(final.1), final.0))
 }
 
 lesson.markdown("""

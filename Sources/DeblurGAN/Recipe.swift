@@ -7,8 +7,11 @@ import NN
 /// share, so all three follow one rule: which photos train and which are held out, how training
 /// pairs are made, and how a model is scored.
 public enum DeblurRecipe {
-    /// Photos (in Data/) that training crops are cut from.
-    public static let trainingPhotos = ["astronaut", "chelsea", "rocket", "brick", "gravel", "grass"]
+    /// The six photos the recipe search started with (three of them textures).
+    public static let firstPhotos = ["astronaut", "chelsea", "rocket", "brick", "gravel", "grass"]
+    /// Photos (in Data/) that training crops are cut from: the first six and three more scenes
+    /// (architecture and landscape, fur and leaves, stairs and people), after the `more-photos` trial.
+    public static let trainingPhotos = firstPhotos + ["china", "face", "ascent"]
     /// Photos never cropped for training: every score of a model is measured on them.
     public static let heldOutPhotos = ["coffee", "camera"]
     /// A genuinely motion-blurred photo with no sharp original: shown, never scored or trained on.

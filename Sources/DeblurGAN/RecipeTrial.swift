@@ -17,15 +17,18 @@ public struct RecipeTrial: Sendable {
     /// (1: no critic at all; 0: WGAN-GP from the first step, as the paper).
     public let contentOnlyShare: Double
     public let realism: BlurPatchDataset.Realism
+    /// The photos (in Data/) its training crops come from.
+    public let photos: [String]
 
     public init(_ name: String, parent: String, factor: String, config: DeblurGANConfig, contentOnlyShare: Double,
-                realism: BlurPatchDataset.Realism = DeblurRecipe.realism) {
+                realism: BlurPatchDataset.Realism = DeblurRecipe.realism, photos: [String] = DeblurRecipe.firstPhotos) {
         self.name = name
         self.parent = parent
         self.factor = factor
         self.config = config
         self.contentOnlyShare = contentOnlyShare
         self.realism = realism
+        self.photos = photos
     }
 
     /// One evaluation during the trial.

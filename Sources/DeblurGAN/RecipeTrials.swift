@@ -57,5 +57,8 @@ public enum RecipeTrials {
                     config: plain, contentOnlyShare: 0.8),
         RecipeTrial("plain-gan-tail-v2", parent: "no-norm", factor: "last 20 % adversarial: 1 critic update and adversarial weight 0.1",
                     config: with(plain) { $0.criticSteps = 1; $0.adversarialWeight = 0.1 }, contentOnlyShare: 0.8),
+        // Third round, from the best of the second (no-norm without dropout): the training data.
+        RecipeTrial("more-photos", parent: "plain-no-dropout", factor: "9 training photos: + china / face / ascent (was 6)",
+                    config: with(plain) { $0.dropout = 0 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
     ]
 }

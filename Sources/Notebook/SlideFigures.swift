@@ -81,6 +81,7 @@ public enum SlideFigures {
         SlideFigure("deblurgan-recipe", "deblurgan", "recipe_trials", cell: "What buys dB per CPU-minute"),
         SlideFigure("deblurgan-training", "deblurgan", "training_curves", cell: "Train (or resume) and plot the training curves"),
         SlideFigure("deblurgan-scores", "deblurgan", "heldout_gain_per_crop", cell: "PSNR, SSIM and sharpness on held-out photos"),
+        SlideFigure("deblurgan-cpu-time", "deblurgan", "gain_against_cpu_time", cell: "Gain against CPU time: this run and the shipped model"),
         SlideFigure("deblurgan-gain-by-strength", "deblurgan", "gain_by_strength", cell: "Gain by blur strength"),
         SlideFigure("deblurgan-results", "deblurgan", "heldout_grid", cell: "Blurred, restored, sharp — and where the errors are"),
         SlideFigure("deblurgan-errors", "deblurgan", "heldout_errors", cell: "Blurred, restored, sharp — and where the errors are"),

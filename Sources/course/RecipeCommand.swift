@@ -63,7 +63,6 @@ extension Course {
                     return try PNG.read(path)
                 }
             }
-            let training = try photos(DeblurRecipe.trainingPhotos)
             let crops = DeblurRecipe.testCrops(try photos(DeblurRecipe.heldOutPhotos), count: Self.testCount, size: Self.testSize,
                                                seed: seed &+ 2000)
             var table = try CSVTable.appending(to: csv, header: Self.header)
@@ -73,7 +72,7 @@ extension Course {
                 guard let trial = RecipeTrials.all.first(where: { $0.name == name }) else { continue }
                 if done.contains(name) { print("\(name): already measured in \(csv), skipped"); continue }
                 print("\(name) (\(trial.factor)) for \(budget) CPU min …")
-                let points = try trial.run(photos: training, crops: crops, cpuMinutes: cpuMinutes, evaluations: evaluations, seed: seed) { p in
+                let points = try trial.run(photos: try photos(trial.photos), crops: crops, cpuMinutes: cpuMinutes, evaluations: evaluations, seed: seed) { p in
                     print(String(format: "  step %5d  %.2f CPU min  gain %+.2f ± %.2f dB  %3.0f %% improved  SSIM %.3f → %.3f",
                                  p.step, p.cpuMinutes, p.score.meanGain, p.score.sdGain, 100 * p.score.improvedShare,
                                  p.score.blurredSSIM, p.score.restoredSSIM))

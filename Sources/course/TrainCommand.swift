@@ -18,7 +18,7 @@ extension Course {
                 --every steps and when the run is interrupted; running the same command again resumes it \
                 bit-identically. Every --every steps the generator is scored on \(Train.validationCount) held-out \
                 crops (PSNR gain over the blurred input). When the run is complete the generator alone is written to \
-                --export with its recipe, seed, steps, CPU hours, training photos and commit in the metadata.
+                --export with its recipe, seed, steps, CPU hours, training photos and commit in the metadata, and                 its validation gain at every checkpoint beside it (x.safetensors → x-validation.csv).
                 Exit codes: 0 done, 1 training diverged, 64 bad option, 66 a photo is missing, 74 a file cannot be written, \
                 130/143 interrupted (the checkpoint is kept).
                 """)
@@ -103,10 +103,17 @@ extension Course {
                 throw error
             } catch { throw fail(74, "\(error)") }
 
+            let curvePath = Self.validationCurvePath(exportPath)
             do {
                 try run.exportGenerator(to: exportPath, provenance: provenance(config: config))
+                let rows = run.history.compactMap { r in
+                    r.validationPSNR.map { String(format: "%d,%.4f,%.4f,%.4f,%.4f", r.step.step, r.cpuSeconds / 3600, $0, blurred, $0 - blurred) }
+                }
+                let text = (["step,cpu_hours,validation_psnr,blurred_psnr,gain_db"] + rows).joined(separator: "\n") + "\n"
+                try Data(text.utf8).write(to: URL(fileURLWithPath: curvePath), options: .atomic)
             } catch { throw fail(74, "\(exportPath): \(error)") }
-            print(String(format: "done: %d steps, %.2f CPU hours in all; generator → %@", run.trainer.step, run.cpuSeconds / 3600, exportPath))
+            print(String(format: "done: %d steps, %.2f CPU hours in all; generator → %@, its validation curve → %@",
+                         run.trainer.step, run.cpuSeconds / 3600, exportPath, curvePath))
         }
 
         func provenance(config: DeblurGANConfig) -> [String: String] {
@@ -129,6 +136,12 @@ extension Course {
             git.waitUntilExit()
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return git.terminationStatus == 0 && !text.isEmpty ? text : nil
+        }
+
+        /// The validation gain at every checkpoint, beside the exported generator:
+        /// `x.safetensors` → `x-validation.csv`.
+        static func validationCurvePath(_ export: String) -> String {
+            (export.hasSuffix(".safetensors") ? String(export.dropLast(".safetensors".count)) : export) + "-validation.csv"
         }
 
         static func duration(_ seconds: Double) -> String {

@@ -1,0 +1,42 @@
+import Foundation
+import NN
+import Testing
+
+/// `course train` as a user runs it, cut to one or two steps of the lesson preset: it trains,
+/// exports the generator with its provenance and its validation curve, and a second run with a
+/// later `--until` resumes the checkpoint instead of starting over.
+@Suite struct TrainCommandTests {
+    @Test func trainsExportsWithProvenanceAndResumes() throws {
+        let folder = try temporaryFolder("train")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let course = productsFolder.appendingPathComponent("course").path
+        let checkpoint = folder.appendingPathComponent("run.safetensors").path
+        let export = folder.appendingPathComponent("g.safetensors").path
+        func train(until step: Int) throws -> ToolResult {
+            try runTool(course, ["train", "--preset", "lesson", "--checkpoint", checkpoint, "--export", export,
+                                 "--every", "1", "--until", String(step), "--threads", "1"], in: packageRoot)
+        }
+
+        let first = try train(until: 1)
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("training lesson from scratch"))
+        #expect(first.output.contains("step 1: validation"))
+        let metadata = try SafeTensors.read(export, including: { _ in false }).metadata
+        #expect(metadata["preset"] == "lesson")
+        #expect(metadata["step"] == "1")
+        #expect(metadata["training_photos"]?.split(separator: " ").count == 9)
+        #expect(metadata["held_out_photos"] == "coffee camera")
+        #expect(metadata["trained_by"] == "course train --preset lesson --seed 1")
+        let curve = try String(contentsOfFile: folder.appendingPathComponent("g-validation.csv").path, encoding: .utf8)
+            .split(separator: "\n")
+        #expect(curve.first == "step,cpu_hours,validation_psnr,blurred_psnr,gain_db")
+        #expect(curve.count == 2 && curve[1].hasPrefix("1,"))
+
+        let second = try train(until: 2)
+        #expect(second.status == 0, "\(second.error)")
+        #expect(second.output.contains("resuming \(checkpoint) at step 1 of 24000"))
+        #expect(try SafeTensors.read(export, including: { _ in false }).metadata["step"] == "2")
+        #expect(try String(contentsOfFile: folder.appendingPathComponent("g-validation.csv").path, encoding: .utf8)
+            .split(separator: "\n").count == 3)
+    }
+}
