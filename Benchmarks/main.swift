@@ -6,8 +6,9 @@ import Foundation
 import GANKit
 import NN
 
-// The course's speed, measured in release mode. Workload names follow ../shared/bench/torch_ref.py
-// where the same work exists there, so the two outputs can be joined on (workload, threads).
+// The course's speed, measured in release mode. Workload names follow Benchmarks/torch_ref.py (a
+// copy of the shared reference script) where the same work exists there, so the two outputs can
+// be joined on (workload, threads).
 
 /// A named workload. `prepare` builds its tensors and models (only for selected workloads, so a
 /// run of one workload holds only that workload's memory) and returns the step that is timed.

@@ -139,7 +139,7 @@ let shrink = 4
 /// 0.03, about 8 grey levels out of 255).
 let minEnergy = 1e-3
 
-struct Data {
+struct PatchSplits {
     let train: Pairs
     /// Held-out patches of the training size, for the metrics.
     let test: Pairs
@@ -147,10 +147,10 @@ struct Data {
     let showcase: Pairs
 }
 
-let data = lesson.shared("blurred/sharp patch pairs") { ctx -> Data in
+let data = lesson.shared("blurred/sharp patch pairs") { ctx -> PatchSplits in
     func load(_ paths: [String]) throws -> [Image] { try paths.map { try Image(contentsOfPNG: ctx.data($0).path) } }
     let train = try load(trainPhotos), held = try load(heldOutPhotos)
-    return Data(
+    return PatchSplits(
         train: try makePairs(train, side: patch, count: ctx.pick(quick: 1024, full: 4096), seed: ctx.seed &+ 1, flip: true, ctx),
         test: try makePairs(held, side: patch, count: ctx.pick(quick: 192, full: 512), seed: ctx.seed &+ 2, flip: false, ctx),
         showcase: try makePairs(held, side: 64, count: 4, seed: ctx.seed &+ 3, flip: false, ctx))

@@ -294,7 +294,7 @@ lesson.cell("What buys dB per CPU-minute", data: [recipeTable]) { ctx in
         a.yticks(ys, labels: trials.map(\.trial))
         a.xlabel = "PSNR gain over the blurred input (dB)"
         a.title = "Held-out gain after the budget"
-        a.legend = .bottomRight
+        a.legend = .topRight
         let b = ax[0][1]
         for (k, r) in chain.enumerated() {
             b.line(x: [0] + r.curve.map(\.0), y: [0] + r.curve.map(\.1), label: r.trial, color: Palette.color(k), marker: .circle)

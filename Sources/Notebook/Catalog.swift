@@ -1,6 +1,6 @@
 /// The course's lessons, in teaching order. `course` and the tests share this list; each lesson is
 /// an executable target named after its id, built from `Lessons/<folder>/main.swift`.
-/// Times are rough guides for a 2-core machine, to be updated as the lessons are written.
+/// Times are rough guides for a 2-core machine (quick and full mode, measured in release).
 public struct CatalogEntry: Sendable, Equatable {
     public let id: String
     public let folder: String

@@ -93,8 +93,9 @@ public enum Markdown {
         return lines.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }
     }
 
-    /// Splits a line of text into styled spans. An opening `*` must be followed by a non-space and
-    /// a closing one preceded by a non-space, so `k * I` stays a product.
+    /// Splits a line of text into styled spans. Stars follow CommonMark's flanking rules: an
+    /// opening run is followed by a non-space, and when that is punctuation, preceded by a space or
+    /// punctuation; a closing run mirrors it. So `k * I`, `D*(x)` and `D*? … D*` stay text.
     public static func inline(_ text: String) -> [InlineSpan] {
         var spans: [InlineSpan] = []
         var plain = ""
@@ -112,16 +113,38 @@ public enum Markdown {
             }
             return nil
         }
+        func char(_ k: Int) -> Character? { k >= 0 && k < chars.count ? chars[k] : nil }
+        // A line's ends count as spaces.
+        func spaceOrPunctuation(_ c: Character?) -> Bool { c.map { $0.isWhitespace || $0.isPunctuation || $0.isSymbol } ?? true }
+        func opens(_ k: Int, _ n: Int) -> Bool {
+            guard let after = char(k + n), !after.isWhitespace else { return false }
+            return !spaceOrPunctuation(after) || spaceOrPunctuation(char(k - 1))
+        }
+        func closes(_ k: Int, _ n: Int) -> Bool {
+            guard let before = char(k - 1), !before.isWhitespace else { return false }
+            return !spaceOrPunctuation(before) || spaceOrPunctuation(char(k + n))
+        }
+        /// The first run of exactly `n` stars after `start` that can close.
+        func closing(_ n: Int, from start: Int) -> Int? {
+            var k = start
+            while k < chars.count {
+                if chars[k] == "*" {
+                    var run = 1
+                    while char(k + run) == "*" { run += 1 }
+                    if run == n && closes(k, n) { return k }
+                    k += run
+                } else { k += 1 }
+            }
+            return nil
+        }
 
         while i < chars.count {
             let c = chars[i]
             if c == "`", let end = find(["`"], from: i + 1) {
                 emit(String(chars[(i + 1)..<end]), .code); i = end + 1
-            } else if c == "*", i + 1 < chars.count, chars[i + 1] == "*", i + 2 < chars.count, chars[i + 2] != " ",
-                      let end = find(["*", "*"], from: i + 2), end > i + 2, chars[end - 1] != " " {
+            } else if c == "*", char(i + 1) == "*", char(i + 2) != "*", opens(i, 2), let end = closing(2, from: i + 2) {
                 emit(String(chars[(i + 2)..<end]), .strong); i = end + 2
-            } else if c == "*", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "*",
-                      let end = find(["*"], from: i + 1), chars[end - 1] != " " {
+            } else if c == "*", char(i + 1) != "*", opens(i, 1), let end = closing(1, from: i + 1) {
                 emit(String(chars[(i + 1)..<end]), .emphasis); i = end + 1
             } else if c == "[", let close = find(["]", "("], from: i + 1), let end = find([")"], from: close + 2) {
                 emit(String(chars[(i + 1)..<close]), .link(String(chars[(close + 2)..<end]))); i = end + 1

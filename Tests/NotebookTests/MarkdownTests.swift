@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Notebook
 
@@ -33,6 +34,41 @@ import Testing
             InlineSpan(text: ", ", style: .plain), InlineSpan(text: "maybe", style: .emphasis),
             InlineSpan(text: " ", style: .plain), InlineSpan(text: "docs", style: .link("https://x.org")),
         ])
+    }
+
+    @Test func starsInMathAreNotEmphasis() {
+        #expect(Markdown.inline("minimise at D*? Two facts about D* = p_r/(p_r + p_g):") ==
+                [InlineSpan(text: "minimise at D*? Two facts about D* = p_r/(p_r + p_g):", style: .plain)])
+        #expect(Markdown.inline("D*(x) and V(G, D*), then *this*.") == [
+            InlineSpan(text: "D*(x) and V(G, D*), then ", style: .plain), InlineSpan(text: "this", style: .emphasis),
+            InlineSpan(text: ".", style: .plain),
+        ])
+        #expect(Markdown.inline("(*the* case) **−0.3 dB** and *a **b** c*") == [
+            InlineSpan(text: "(", style: .plain), InlineSpan(text: "the", style: .emphasis), InlineSpan(text: " case) ", style: .plain),
+            InlineSpan(text: "−0.3 dB", style: .strong), InlineSpan(text: " and ", style: .plain),
+            InlineSpan(text: "a **b** c", style: .emphasis),
+        ])
+    }
+
+    /// Every prose line of the six lessons, styled: no emphasis or bold may hold an equation or start
+    /// with punctuation — what a star of `D*` taken for emphasis produces (`D<em>? Two facts…</em>`).
+    @Test func lessonProseHasNoEmphasisInsideFormulas() throws {
+        let lessons = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Lessons").path)
+            .filter { $0.first?.isNumber == true }
+        #expect(lessons.count == 6)
+        var styled = 0
+        for folder in lessons {
+            let source = try String(contentsOf: packageRoot.appendingPathComponent("Lessons/\(folder)/main.swift"), encoding: .utf8)
+            for block in source.components(separatedBy: "lesson.markdown(\"\"\"").dropFirst() {
+                for line in block.components(separatedBy: "\"\"\")")[0].split(separator: "\n") {
+                    for span in Markdown.inline(String(line)) where span.style == .emphasis || span.style == .strong {
+                        styled += 1
+                        #expect(!span.text.contains("=") && span.text.first?.isPunctuation != true, "\(folder): *\(span.text)* in “\(line.trimmingCharacters(in: .whitespaces))”")
+                    }
+                }
+            }
+        }
+        #expect(styled > 20)
     }
 
     @Test func htmlEscapesAndConverts() {
