@@ -68,13 +68,16 @@ enum HTMLReport {
 
     /// A CSV artifact as a small preview table with a link to the file.
     static func csvTable(_ report: Report, file: String, caption: String?) -> String {
-        let rows = report.csvPreview(file)
-        guard let header = rows.first else { return "" }
-        let head = header.map { "<th>\(escape($0))</th>" }.joined()
-        let body = rows.dropFirst().map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined()
+        let preview = report.csvPreview(file)
+        guard !preview.header.isEmpty else { return "" }
+        let numbered = preview.isPartial
+        let head = ((numbered ? ["row"] : []) + preview.header).map { "<th>\(escape($0))</th>" }.joined()
+        let body = preview.rows.map { r in
+            "<tr>" + ((numbered ? ["\(r.number)"] : []) + r.fields).map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
+        }.joined()
         return "<div class=\"csv\"><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
             + "<p class=\"caption\"><a href=\"\(escape(file))\">\(escape(file))</a>\(caption.map { " · \(escape($0))" } ?? "")"
-            + "\(rows.count - 1 < 8 ? "" : " · first 8 rows")</p></div>"
+            + "\(preview.note.map { " · \(escape($0))" } ?? "")</p></div>"
     }
 
     static func html(_ blocks: [MarkdownBlock]) -> String {

@@ -21,12 +21,13 @@ enum MarkdownReport {
                     case .table:
                         let file = output.file ?? ""
                         out += ["[\(file)](\(file)) (\(output.caption ?? ""))", ""]
-                        let rows = report.csvPreview(file)
-                        if let header = rows.first {
-                            out.append("| " + header.joined(separator: " | ") + " |")
-                            out.append("|" + String(repeating: " --- |", count: header.count))
-                            out += rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }
-                            out.append("")
+                        let preview = report.csvPreview(file)
+                        if !preview.header.isEmpty {
+                            let numbered = preview.isPartial
+                            out.append("| " + ((numbered ? ["row"] : []) + preview.header).joined(separator: " | ") + " |")
+                            out.append("|" + String(repeating: " --- |", count: preview.header.count + (numbered ? 1 : 0)))
+                            out += preview.rows.map { r in "| " + ((numbered ? ["\(r.number)"] : []) + r.fields).joined(separator: " | ") + " |" }
+                            out += preview.note.map { ["", "(\($0))", ""] } ?? [""]
                         }
                     }
                 }

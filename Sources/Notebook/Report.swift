@@ -18,34 +18,9 @@ struct Report {
         (try? Data(contentsOf: outDir.appendingPathComponent(file))).map { [UInt8]($0) } ?? []
     }
 
-    /// The first rows of a CSV artifact (header first), for previews.
-    func csvPreview(_ file: String, rows: Int = 8) -> [[String]] {
-        let text = String(decoding: bytes(of: file), as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: true).prefix(rows + 1).map { parseCSVLine(String($0)) }
-    }
-
-    /// One line of the sort `CellContext.csv` writes (quoted fields with doubled quotes).
-    private func parseCSVLine(_ line: String) -> [String] {
-        var fields: [String] = [], field = "", inQuotes = false
-        let chars = Array(line)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if inQuotes {
-                if c != "\"" { field.append(c) }
-                else if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 }
-                else { inQuotes = false }
-            } else if c == "\"" {
-                inQuotes = true
-            } else if c == "," {
-                fields.append(field); field = ""
-            } else {
-                field.append(c)
-            }
-            i += 1
-        }
-        fields.append(field)
-        return fields
+    /// A CSV artifact's preview, for every format.
+    func csvPreview(_ file: String, limit: Int = 8) -> CSVPreview {
+        CSVPreview(table: CSVPreview.parse(String(decoding: bytes(of: file), as: UTF8.self)), limit: limit)
     }
 
     /// One line of run facts shared by every format.
@@ -68,4 +43,62 @@ struct Report {
     }
 
     static let sourceUnavailable = "(source not available: the lesson's source file was not found when this ran; the cache key used the cell's title and the executable's sha256)"
+}
+
+/// What a report shows of a CSV artifact: the header and up to `limit` rows spread over the whole
+/// table — the first, evenly spaced ones, the last — so a long grid shows its range rather than
+/// its first corner, with numbers to 4 significant digits. The file keeps every digit.
+struct CSVPreview {
+    let header: [String]
+    /// The rows shown, with their 1-based row numbers.
+    let rows: [(number: Int, fields: [String])]
+    /// How many rows the file has.
+    let count: Int
+
+    init(table: [[String]], limit: Int) {
+        header = table.first ?? []
+        let body = Array(table.dropFirst())
+        count = body.count
+        let picked = body.count <= limit ? Array(body.indices)
+            : (0..<limit).map { $0 * (body.count - 1) / (limit - 1) }
+        rows = picked.map { ($0 + 1, body[$0].map(Self.short)) }
+    }
+
+    var isPartial: Bool { rows.count < count }
+
+    /// "8 of 512 rows (first, evenly spaced, last)" when rows were left out, else nil.
+    var note: String? { isPartial ? "\(rows.count) of \(count) rows (first, evenly spaced, last)" : nil }
+
+    /// A number with a fractional part or an exponent to 4 significant digits; other text as it is.
+    static func short(_ field: String) -> String {
+        guard field.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let v = Double(field), v.isFinite else { return field }
+        return String(format: "%.4g", v)
+    }
+
+    /// The rows of a CSV text as `CellContext.csv` writes it: fields separated by commas, quoted
+    /// when they hold a comma, a quote (doubled) or a line break.
+    static func parse(_ text: String) -> [[String]] {
+        var table: [[String]] = [], row: [String] = [], field = "", inQuotes = false
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if inQuotes {
+                if c != "\"" { field.append(c) }
+                else if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 }
+                else { inQuotes = false }
+            } else if c == "\"" {
+                inQuotes = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" {
+                row.append(field); table.append(row); row = []; field = ""
+            } else if c != "\r" {
+                field.append(c)
+            }
+            i += 1
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); table.append(row) }
+        return table
+    }
 }
