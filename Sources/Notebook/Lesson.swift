@@ -35,6 +35,15 @@ public final class Lesson {
         self.title = title
     }
 
+    /// The lesson's source file (where its first cell or prose block was declared).
+    var sourceFile: String? {
+        switch items.first {
+        case .prose(_, let location): return location.file
+        case .cell(let cell): return cell.location.file
+        case nil: return nil
+        }
+    }
+
     var cells: [Cell] {
         items.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
     }

@@ -206,6 +206,7 @@ final class LessonRun {
             options: .init(quick: options.quick, seed: options.seed, threads: options.threads, only: options.only, force: options.force),
             threads: Engine.threads, openblasCore: Engine.blasCoreName, gemm: Engine.gemmName,
             librarySourcesDigest: provenance.libraryDigest,
+            lessonSourceDigest: lesson.sourceFile.flatMap { SHA256.hex(fileAt: URL(fileURLWithPath: $0)) },
             wallSeconds: Date().timeIntervalSince(started),
             cells: records.map { record, status in
                 .init(id: record.id, title: record.title, status: status, seconds: record.seconds, key: record.key,

@@ -33,6 +33,8 @@ struct Manifest: Codable {
     /// Which sgemm did the products (`Engine.gemmName`); absent in manifests from before it was recorded.
     var gemm: String?
     var librarySourcesDigest: String
+    /// sha256 of the lesson's main.swift (absent in older manifests, or when the source was not found).
+    var lessonSourceDigest: String?
     var wallSeconds: Double
     var cells: [CellEntry]
     var artifacts: [Artifact]
@@ -43,6 +45,7 @@ struct Manifest: Codable {
         case gitCommit = "git_commit"
         case openblasCore = "openblas_core", gemm
         case librarySourcesDigest = "library_sources_sha256"
+        case lessonSourceDigest = "lesson_source_sha256"
         case wallSeconds = "wall_seconds"
     }
 }

@@ -5,7 +5,12 @@ import Notebook
 extension Course {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the lessons: id, title, what each teaches, and roughly how long it takes.")
+            abstract: "List the lessons: id, title, what each teaches, roughly how long it takes, and the state of its last run.",
+            discussion: """
+                A lesson's state comes from out/<id>/manifest.json (run from the package root): never run, up to \
+                date (quick or full, seed, when), or stale — its source or the library changed since, so the \
+                next run recomputes cells.
+                """)
 
         func run() {
             print(List.table())
@@ -18,7 +23,11 @@ extension Course {
                 let available = LessonExecutable(entry).isAvailable
                 lines.append("\(n + 1)  " + entry.id.padding(idWidth) + entry.quickTime.padding(9) + entry.fullTime.padding(9)
                              + entry.title + (available ? "" : "  (not yet available)"))
-                lines += wrap(entry.teaches, width: width, indent: String(repeating: " ", count: 3 + idWidth))
+                let indent = String(repeating: " ", count: 3 + idWidth)
+                lines += wrap(entry.teaches, width: width, indent: indent)
+                let state = LessonState.of(source: URL(fileURLWithPath: "Lessons/\(entry.folder)/main.swift"),
+                                           outFolder: URL(fileURLWithPath: "out/\(entry.id)"))
+                lines.append(indent + "last run: \(state.description)")
             }
             lines.append("")
             lines.append("Run one with `course run <id> [--quick]`, or all with `course all --quick`.")

@@ -162,6 +162,7 @@ import Testing
         #expect(list.output.contains("blur-model") && list.output.contains("The blur model"))
         #expect(list.output.contains("GAN minimax and its failure modes  (not yet available)"))
         #expect(!list.output.contains("The blur model  (not yet available)"))
+        #expect(list.output.contains("last run: never run"))
 
         let unknown = try runTool(course, ["run", "nope"])
         #expect(unknown.status == 64)
@@ -171,6 +172,7 @@ import Testing
         let run = try runTool(course, ["run", "blur-model", "--quick", "--out", work.appendingPathComponent("one").path])
         #expect(run.status == 0, "\(run.error)")
         #expect(try manifest(work.appendingPathComponent("one"))["lesson"] as? String == "notebook-fixture")
+        #expect(try manifest(work.appendingPathComponent("one"))["lesson_source_sha256"] as? String != nil)
 
         let all = try runTool(course, ["all", "--quick"], in: work)
         #expect(all.status == 0, "\(all.output)\n\(all.error)")
