@@ -74,6 +74,7 @@ public final class CellContext {
             progress = ProgressMeter(total: total, label: label, terminal: run.terminal)
         }
         progress!.update(step)
+        run.liveProgress(step, of: total, label: label)
         if step >= total { progress = nil }
     }
 

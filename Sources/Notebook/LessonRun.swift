@@ -14,6 +14,14 @@ final class LessonRun {
     let staging: URL
     private var claimed: [String: String] = [:]
     private let started = Date()
+    /// The report so far, for the live view.
+    private var entries: [Report.Entry] = []
+    private var running = ""
+    private var lastLiveWrite = Date.distantPast
+    /// The live view: the report so far, rewritten after every cell and every few seconds of
+    /// progress, refreshing itself in the browser; when the run ends it forwards to report.html
+    /// (or says why the run stopped). It is the run's status page, not one of its outputs.
+    var liveFile: URL { outDir.appendingPathComponent("live.html") }
 
     init(lesson: Lesson, options: LessonOptions) {
         self.lesson = lesson
@@ -62,7 +70,10 @@ final class LessonRun {
         let renderer = TerminalRenderer(terminal: terminal)
         let previous = CacheStore(outDir: outDir).load()
         let keys = CacheKeys(lesson: lesson, options: options, provenance: provenance)
-        var entries: [Report.Entry] = []
+        entries = []
+        running = "starting"
+        writeLive(.running(cell: running, step: nil, total: nil, label: nil))
+        if options.open { openInBrowser(liveFile) }
         var number = 0
         var lastTitle: String?
 
@@ -90,6 +101,8 @@ final class LessonRun {
                     entries.append(.cell(old ?? CellRecord(id: cell.id, title: cell.title, key: "", source: keys.displaySource(of: cell), seconds: 0), status, number))
                 } else {
                     terminal.line(header)
+                    running = "[\(number)/\(cells.count)] \(cell.title)"
+                    writeLive(.running(cell: running, step: nil, total: nil, label: nil))
                     let context = CellContext(run: self, owner: "cell \"\(cell.title)\"", streamName: "cell/\(cell.id)",
                                               uses: cell.uses, data: cell.data,
                                               record: CellRecord(id: cell.id, title: cell.title, key: key,
@@ -143,6 +156,8 @@ final class LessonRun {
         Interrupts.shared.guardStaging(nil)
         let signal = (error as? LessonInterrupted)?.signal ?? Interrupts.shared.received
         let place = cellTitle.map { "in cell \"\($0)\"" } ?? previousTitle.map { "after cell \"\($0)\"" } ?? "before the first cell"
+        entries = []
+        writeLive(.stopped(signal.map { "\($0 == SIGTERM ? "terminated" : "interrupted") \(place)" } ?? "cell \"\(cellTitle ?? "?")\" failed: \(error)"))
         if let signal {
             terminal.note(terminal.paint("✗ \(signal == SIGTERM ? "terminated" : "interrupted") \(place)", .boldRed)
                           + "; previous outputs in \(outDir.path) are unchanged")
@@ -182,6 +197,7 @@ final class LessonRun {
             try AtomicFile.write(MarkdownReport.render(report), to: outDir.appendingPathComponent("report.md"))
             try AtomicFile.write(try NotebookFile.render(report), to: outDir.appendingPathComponent("\(lesson.id).ipynb"))
             try AtomicFile.write(HTMLReport.render(report), to: outDir.appendingPathComponent("report.html"))
+            try? AtomicFile.write(HTMLReport.redirectToReport, to: liveFile)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             terminal.note(terminal.paint("✗ could not write the outputs of \(lesson.id): \(error)", .boldRed))
@@ -194,6 +210,46 @@ final class LessonRun {
                       + (notRun > 0 ? ", \(notRun) not run" : "") + ") in \(formatSeconds(Date().timeIntervalSince(started)))"
                       + " → \(outDir.appendingPathComponent("report.html").path)")
         return .success
+    }
+
+    /// Rewrites the live view; a failure to write it never stops the run.
+    private func writeLive(_ state: HTMLReport.LiveState) {
+        lastLiveWrite = Date()
+        let records = entries.compactMap { entry -> (CellRecord, CellStatus)? in
+            if case .cell(let r, let s, _) = entry { return (r, s) } else { return nil }
+        }
+        var report = Report(lessonID: lesson.id, title: lesson.title, entries: entries, manifest: makeManifest(records), outDir: outDir)
+        report.staging = staging
+        try? AtomicFile.write(HTMLReport.render(report, live: state), to: liveFile)
+    }
+
+    /// The running cell's progress, in the live view at most every two seconds.
+    func liveProgress(_ step: Int, of total: Int, label: String?) {
+        guard Date().timeIntervalSince(lastLiveWrite) >= 2 else { return }
+        writeLive(.running(cell: running, step: step, total: total, label: label))
+    }
+
+    /// `--open`: the system's browser (xdg-open, or $BROWSER), or one line saying there is none.
+    private func openInBrowser(_ file: URL) {
+        let env = ProcessInfo.processInfo.environment
+        let path = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        let candidates = [env["BROWSER"], "xdg-open"].compactMap { $0 }.filter { !$0.isEmpty }
+        guard let program = candidates.lazy.compactMap({ name in
+            name.hasPrefix("/") ? name : path.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            terminal.note("no browser to open (no xdg-open or $BROWSER): open \(file.path) yourself; it updates after every cell")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = [file.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        if (try? process.run()) != nil {
+            terminal.note("live report: \(file.path) (opened with \(URL(fileURLWithPath: program).lastPathComponent))")
+        } else {
+            terminal.note("could not start \(program): open \(file.path) yourself")
+        }
     }
 
     private func makeManifest(_ records: [(CellRecord, CellStatus)]) -> Manifest {

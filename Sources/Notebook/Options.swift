@@ -28,6 +28,9 @@ public struct LessonOptions: ParsableArguments {
     @Flag(help: "No colours in the terminal (also: NO_COLOR set, or stdout not a terminal).")
     public var noColor = false
 
+    @Flag(help: "Open the live report (live.html, updated after every cell) in the system browser, when there is one.")
+    public var open = false
+
     public init() {}
 
     /// The options on this process's command line, or the defaults when they do not parse (the
@@ -56,6 +59,7 @@ public struct LessonOptions: ParsableArguments {
         if let only { args += ["--only", only] }
         if force { args.append("--force") }
         if noColor { args.append("--no-color") }
+        if open { args.append("--open") }
         return args
     }
 }

@@ -14,8 +14,27 @@ struct Report {
     let manifest: Manifest
     let outDir: URL
 
+    /// While a run is going (the live view): the staging folder that holds the artifacts of the
+    /// cells run so far, which links point into instead of embedding them.
+    var staging: URL? = nil
+
+    /// Where an artifact is: in the staging folder while its run is going, else in `outDir`.
+    func url(of file: String) -> URL {
+        if let staging, FileManager.default.fileExists(atPath: staging.appendingPathComponent(file).path) {
+            return staging.appendingPathComponent(file)
+        }
+        return outDir.appendingPathComponent(file)
+    }
+
+    /// An artifact's link from a report in `outDir`.
+    func link(to file: String) -> String {
+        let u = url(of: file)
+        return u.deletingLastPathComponent().standardizedFileURL == outDir.standardizedFileURL ? file
+            : "\(u.deletingLastPathComponent().lastPathComponent)/\(file)"
+    }
+
     func bytes(of file: String) -> [UInt8] {
-        (try? Data(contentsOf: outDir.appendingPathComponent(file))).map { [UInt8]($0) } ?? []
+        (try? Data(contentsOf: url(of: file))).map { [UInt8]($0) } ?? []
     }
 
     /// A CSV artifact's preview, for every format.

@@ -41,13 +41,15 @@ func temporaryFolder(_ name: String) throws -> URL {
     return url
 }
 
-/// Every file under a folder (hidden ones included) with its bytes.
+/// Every file under a folder (hidden ones included) with its bytes — except the runner's live
+/// view (`live.html`), which is a run's status page, rewritten by every run, not one of its outputs.
 func snapshot(_ folder: URL) -> [String: Data] {
     var files: [String: Data] = [:]
     guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return files }
     for case let path as String in walker {
         var isDir: ObjCBool = false
         let url = folder.appendingPathComponent(path)
+        if path.hasSuffix("live.html") { continue }
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
             files[path] = try? Data(contentsOf: url)
         }
