@@ -403,9 +403,9 @@ lesson.cell("WGAN vs GAN on the 8-Gaussian ring", uses: [wgan, standardGAN]) { c
 }
 
 lesson.markdown("""
-    In the full run (6000 generator steps) the WGAN ends with all 8 modes covered while the GAN
-    covers fewer (the printed counts); the WGAN's samples still trail along the ring between
-    modes, so fewer of them are within 3σ of a mode. With lr 5e-5 and clipping, WGAN is slow: the
+    Compare the printed counts: in the full run (6000 generator steps) the WGAN spreads its
+    samples over most of the modes while the GAN piles them onto a few; the WGAN's samples still
+    trail along the ring between modes, so fewer of them are within 3σ of a mode. With lr 5e-5 and clipping, WGAN is slow: the
     toy code trains for 100,000 generator steps. Quick mode stops long before either converges.
     """)
 

@@ -49,6 +49,7 @@ public enum SlideFigures {
         SlideFigure("gan-neglogd-fits", "gan-minimax", "neglogd_fits", cell: "The −log D objective: KL(P_g‖P_r) − 2·JS"),
         SlideFigure("gan-kl-asymmetry", "gan-minimax", "kl_asymmetry", cell: "KL asymmetry, pointwise"),
         SlideFigure("gan-mode-coverage", "gan-minimax", "mode_coverage", cell: "Mode collapse on 8 Gaussians"),
+        SlideFigure("gan-mode-hopping", "gan-minimax", "mode_hopping", cell: "Mode collapse on 8 Gaussians"),
         // One figure per loss; quick mode trains only the non-saturating one.
         SlideFigure("gan-mode-collapse", "gan-minimax", "snapshots_nonsaturating", cell: "Mode collapse on 8 Gaussians",
                     sourceCall: "ctx.figure(\"snapshots_\\(loss.name)\""),

@@ -89,5 +89,29 @@ import Autograd
         #expect(c.modesCovered == 2)
         #expect(c.highQualityShare == 0.5)
         #expect(c.perMode[0] == 50 && c.perMode[1] == 50)
+        // The junk's nearest mode is the one towards (5, 5): reached, not covered — and, with all
+        // 100 junk samples nearest to it, the dominant one (it counts every sample, near or far).
+        #expect(c.modesReached == 3)
+        #expect(c.dominantMode == 4)
+    }
+
+    /// Low precision is not collapse: a ring of samples smeared between the modes covers none of
+    /// them (each gets a sliver below a fifth of its even share) and has a low high-quality share.
+    @Test func aSmearedRingCoversNoMode() {
+        let modes = ToyData.eightGaussians.modes, std = ToyData.eightGaussians.modeStd!
+        let r = (modes[0].0 * modes[0].0 + modes[0].1 * modes[0].1).squareRoot()
+        let n = 800
+        let values = (0..<n).flatMap { i -> [Float] in
+            let angle = 2 * Double.pi * Double(i) / Double(n)
+            return [Float(r * cos(angle)), Float(r * sin(angle))]
+        }
+        let c = ModeCoverage(samples: Tensor(shape: [n, 2], data: values), modes: modes, std: std)
+        #expect(c.highQualityShare < 0.1)
+        #expect(c.modesCovered == 0)
+        #expect(c.modesReached == 8, "every mode is the nearest of its stretch of the ring")
+        // One sample far from every mode: nothing covered, its nearest mode reached; no samples, no dominant mode.
+        let one = ModeCoverage(samples: Tensor(shape: [1, 2], data: [5, 5]), modes: modes, std: std)
+        #expect(one.modesCovered == 0 && one.modesReached == 1)
+        #expect(ModeCoverage(samples: Tensor(shape: [0, 2], data: []), modes: modes, std: std).dominantMode == nil)
     }
 }
