@@ -4,14 +4,16 @@ import Foundation
 /// Passes Ctrl-C (SIGINT) and SIGTERM on to the lessons `course all` or `course figures` is running. Foundation's
 /// `Process` starts children in their own process group, so the terminal's Ctrl-C reaches only
 /// `course`; forwarding it lets the lesson stop cleanly (keeping its previous outputs) and report
-/// how, after which `course` stops too. A signal between lessons is remembered.
+/// how, after which `course` stops too. A signal between lessons is remembered. With no children
+/// it is just that memory: `course train` checks `received` after every step and saves its
+/// checkpoint before it stops, printing `note` when the signal arrives.
 final class SignalForwarding: @unchecked Sendable {
     private let lock = NSLock()
     private var children: Set<Int32> = []
     private var signalNumber: Int32?
     private var sources: [DispatchSourceSignal] = []
 
-    init() {
+    init(note: String? = nil) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -21,6 +23,7 @@ final class SignalForwarding: @unchecked Sendable {
                 let pids = self.children
                 self.lock.unlock()
                 for pid in pids { kill(pid, sig) }
+                if let note { fputs(note, stderr) }
             }
             source.resume()
             sources.append(source)

@@ -75,7 +75,7 @@ extension Course {
                 run = try TrainingRun(path: path, config: config, content: .l1, seed: seed, batches: batches, restart: restart)
             } catch { throw fail(74, "\(error)") }
             print(run.startMessage)
-            let signals = SignalFlag()
+            let signals = SignalForwarding(note: "\n  (stopping after this step; the checkpoint will be kept)\n")
             let start = Date(), firstStep = run.trainer.step
             var lastLine = Date.distantPast
             do {
@@ -149,27 +149,4 @@ extension Course {
             return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
         }
     }
-}
-
-/// SIGINT/SIGTERM as a flag the training loop checks after every step, so it can write its
-/// checkpoint before it stops.
-final class SignalFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var signalNumber: Int32?
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.lock.lock(); self?.signalNumber = self?.signalNumber ?? sig; self?.lock.unlock()
-                fputs("\n  (stopping after this step; the checkpoint will be kept)\n", stderr)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var received: Int32? { lock.lock(); defer { lock.unlock() }; return signalNumber }
 }

@@ -112,11 +112,12 @@ import Testing
         }
         print("course figures --quick: \(String(format: "%.0f", figuresSeconds)) s")
 
-        // The same seed in a fresh folder draws the same bytes: photos and kernels, and a trained network.
+        // The same seed in a fresh folder draws the same bytes: photos and kernels, and a trained
+        // network — all but the figure drawn against measured CPU time (see DeterminismTests).
         let again = try slidesWorkFolder()
         let lessons = ["blur-model", "deblurgan"]
         #expect(try runTool(course, ["figures", "--quick", "--only", lessons.joined(separator: ",")], in: again).status == 0)
-        for figure in SlideFigures.all where lessons.contains(figure.lesson) {
+        for figure in SlideFigures.all where lessons.contains(figure.lesson) && !figure.artifact.contains("cpu_time") {
             let path = "out/slides-quick/figures/\(figure.name).png"
             #expect(try Data(contentsOf: work.appendingPathComponent(path)) == Data(contentsOf: again.appendingPathComponent(path)),
                     "\(figure.name) differs between two runs with the same seed")

@@ -39,4 +39,30 @@ import Testing
         #expect(try String(contentsOfFile: folder.appendingPathComponent("g-validation.csv").path, encoding: .utf8)
             .split(separator: "\n").count == 3)
     }
+
+    @Test func ctrlCKeepsTheCheckpointAndExportsNothing() throws {
+        let folder = try temporaryFolder("train-interrupt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let checkpoint = folder.appendingPathComponent("run.safetensors"), export = folder.appendingPathComponent("g.safetensors")
+        let log = folder.appendingPathComponent("train.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = productsFolder.appendingPathComponent("course")
+        process.arguments = ["train", "--preset", "lesson", "--checkpoint", checkpoint.path, "--export", export.path,
+                             "--every", "1", "--threads", "1"]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, !FileManager.default.fileExists(atPath: checkpoint.path), Date() < deadline { usleep(20_000) }
+        #expect(process.isRunning, "training ended before its first checkpoint")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(output.contains("interrupted at step") && output.contains("run the same command to resume"), "\(output)")
+        #expect(FileManager.default.fileExists(atPath: checkpoint.path))
+        #expect(!FileManager.default.fileExists(atPath: export.path), "an interrupted run exports nothing")
+    }
 }
