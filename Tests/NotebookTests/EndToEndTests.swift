@@ -157,7 +157,7 @@ import Testing
         let course = bin.appendingPathComponent("course").path
         let work = try temporaryFolder("coursework")
 
-        let list = try runTool(course, ["list"])
+        let list = try runTool(course, ["list"], in: work)  // a folder with no out/: nothing has run there
         #expect(list.status == 0)
         #expect(list.output.contains("blur-model") && list.output.contains("The blur model"))
         #expect(list.output.contains("GAN minimax and its failure modes  (not yet available)"))
