@@ -662,11 +662,7 @@ lesson.cell("Mode collapse on 8 Gaussians") { ctx in
         }
     }
 
-    // Modes covered and high-quality share, mean ± sd over the seeds.
-    func meanSD(_ v: [Double]) -> (Double, Double) {
-        let m = v.reduce(0, +) / Double(v.count)
-        return (m, (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(v.count - 1, 1))).squareRoot())
-    }
+    // Modes reached and covered and the high-quality share, mean ± sd over the seeds.
     let steps0 = coverage[0].steps.map(Double.init)
     try ctx.figure("mode_coverage", title: "Mode coverage during training: mean ± sd over \(seeds.count) seeds") { fig in
         let ax = fig.subplots(rows: 1, cols: 3, shareX: true)
@@ -675,10 +671,10 @@ lesson.cell("Mode collapse on 8 Gaussians") { ctx in
         for (k, loss) in losses.enumerated() {
             let mine = zip(runs, coverage).filter { $0.0.loss == loss }.map(\.1)
             for (a, value) in panels {
-                let stats = steps0.indices.map { i in meanSD(mine.map { value($0.coverage[i]) }) }
-                a.line(x: steps0, y: stats.map(\.0), label: lossName(loss), color: Palette.color(k))
+                let stats = steps0.indices.map { i in MeanSD(mine.map { value($0.coverage[i]) }) }
+                a.line(x: steps0, y: stats.map(\.mean), label: lossName(loss), color: Palette.color(k))
                 for sign in [-1.0, 1.0] {
-                    a.line(x: steps0, y: stats.map { $0.0 + sign * $0.1 }, color: Palette.color(k).withAlpha(0.35), width: 1.5)
+                    a.line(x: steps0, y: stats.map { $0.mean + sign * $0.sd }, color: Palette.color(k).withAlpha(0.35), width: 1.5)
                 }
             }
         }

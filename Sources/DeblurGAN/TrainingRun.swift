@@ -47,9 +47,11 @@ public final class TrainingRun {
         }
     }
 
-    public var historyPath: String { Self.historyPath(path) }
-    static func historyPath(_ checkpoint: String) -> String {
-        (checkpoint.hasSuffix(".safetensors") ? String(checkpoint.dropLast(".safetensors".count)) : checkpoint) + "-history.csv"
+    public var historyPath: String { Self.sibling(of: path, suffix: "-history.csv") }
+
+    /// A file beside a safetensors file, named after it: `x.safetensors` → `x<suffix>`.
+    public static func sibling(of file: String, suffix: String) -> String {
+        (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + suffix
     }
 
     public init(path: String, config: DeblurGANConfig, content: ContentLoss, seed: UInt64, batches: @escaping BatchProvider,
@@ -75,7 +77,7 @@ public final class TrainingRun {
         let trainer = resumed ?? DeblurGANTrainer(config: config, content: content, seed: seed, batches: batches)
         self.trainer = trainer
         cpuSeconds = trainer.notes["cpu_seconds"].flatMap(Double.init) ?? 0
-        let text = resumed == nil ? nil : try? String(contentsOfFile: Self.historyPath(path), encoding: .utf8)
+        let text = resumed == nil ? nil : try? String(contentsOfFile: Self.sibling(of: path, suffix: "-history.csv"), encoding: .utf8)
         let history = (text ?? "").split(separator: "\n").dropFirst().compactMap(Record.init(csvLine:)).filter { $0.step.step <= trainer.step }
         self.history = history
         if resumed != nil && history.count < trainer.step {

@@ -101,11 +101,9 @@ enum HTMLReport {
     static func csvTable(_ report: Report, file: String, caption: String?) -> String {
         let preview = report.csvPreview(file)
         guard !preview.header.isEmpty else { return "" }
-        let numbered = preview.isPartial
-        let head = ((numbered ? ["row"] : []) + preview.header).map { "<th>\(escape($0))</th>" }.joined()
-        let body = preview.rows.map { r in
-            "<tr>" + ((numbered ? ["\(r.number)"] : []) + r.fields).map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
-        }.joined()
+        let shown = preview.displayed
+        let head = shown.header.map { "<th>\(escape($0))</th>" }.joined()
+        let body = shown.rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined()
         return "<div class=\"csv\"><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
             + "<p class=\"caption\"><a href=\"\(escape(report.link(to: file)))\">\(escape(file))</a>\(caption.map { " · \(escape($0))" } ?? "")"
             + "\(preview.note.map { " · \(escape($0))" } ?? "")</p></div>"

@@ -22,6 +22,8 @@ final class LessonRun {
     /// progress, refreshing itself in the browser; when the run ends it forwards to report.html
     /// (or says why the run stopped). It is the run's status page, not one of its outputs.
     var liveFile: URL { outDir.appendingPathComponent("live.html") }
+    /// sha256 of the lesson's source, for the manifest (read once: the live view writes a manifest often).
+    private lazy var lessonSourceDigest = lesson.sourceFile.flatMap { SHA256.hex(fileAt: URL(fileURLWithPath: $0)) }
 
     init(lesson: Lesson, options: LessonOptions) {
         self.lesson = lesson
@@ -173,9 +175,7 @@ final class LessonRun {
     private func commit(_ entries: [Report.Entry], previous: [String: CellRecord]) -> ExitStatus {
         Interrupts.shared.setCommitting(true)
         defer { Interrupts.shared.setCommitting(false) }
-        let records = entries.compactMap { entry -> (CellRecord, CellStatus)? in
-            if case .cell(let r, let s, _) = entry { return (r, s) } else { return nil }
-        }
+        let records = Self.records(of: entries)
         do {
             for (record, status) in records where status == .ran {
                 for artifact in record.artifacts {
@@ -215,9 +215,7 @@ final class LessonRun {
     /// Rewrites the live view; a failure to write it never stops the run.
     private func writeLive(_ state: HTMLReport.LiveState) {
         lastLiveWrite = Date()
-        let records = entries.compactMap { entry -> (CellRecord, CellStatus)? in
-            if case .cell(let r, let s, _) = entry { return (r, s) } else { return nil }
-        }
+        let records = Self.records(of: entries)
         var report = Report(lessonID: lesson.id, title: lesson.title, entries: entries, manifest: makeManifest(records), outDir: outDir)
         report.staging = staging
         try? AtomicFile.write(HTMLReport.render(report, live: state), to: liveFile)
@@ -233,10 +231,11 @@ final class LessonRun {
     private func openInBrowser(_ file: URL) {
         let env = ProcessInfo.processInfo.environment
         let path = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        func executable(_ name: String) -> String? {
+            (name.hasPrefix("/") ? [name] : path.map { "\($0)/\(name)" }).first { FileManager.default.isExecutableFile(atPath: $0) }
+        }
         let candidates = [env["BROWSER"], "xdg-open"].compactMap { $0 }.filter { !$0.isEmpty }
-        guard let program = candidates.lazy.compactMap({ name in
-            name.hasPrefix("/") ? name : path.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let program = candidates.lazy.compactMap(executable).first else {
             terminal.note("no browser to open (no xdg-open or $BROWSER): open \(file.path) yourself; it updates after every cell")
             return
         }
@@ -252,6 +251,13 @@ final class LessonRun {
         }
     }
 
+    /// The cell records of a report's entries, with how each was obtained.
+    private static func records(of entries: [Report.Entry]) -> [(CellRecord, CellStatus)] {
+        entries.compactMap { entry in
+            if case .cell(let r, let s, _) = entry { return (r, s) } else { return nil }
+        }
+    }
+
     private func makeManifest(_ records: [(CellRecord, CellStatus)]) -> Manifest {
         let formatter = ISO8601DateFormatter()
         var metrics: [String: Double] = [:]
@@ -262,7 +268,7 @@ final class LessonRun {
             options: .init(quick: options.quick, seed: options.seed, threads: options.threads, only: options.only, force: options.force),
             threads: Engine.threads, openblasCore: Engine.blasCoreName, gemm: Engine.gemmName,
             librarySourcesDigest: provenance.libraryDigest,
-            lessonSourceDigest: lesson.sourceFile.flatMap { SHA256.hex(fileAt: URL(fileURLWithPath: $0)) },
+            lessonSourceDigest: lessonSourceDigest,
             wallSeconds: Date().timeIntervalSince(started),
             cells: records.map { record, status in
                 .init(id: record.id, title: record.title, status: status, seconds: record.seconds, key: record.key,

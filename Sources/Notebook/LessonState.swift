@@ -9,12 +9,12 @@ public enum LessonState: Equatable, Sendable {
     case upToDate(generated: String, quick: Bool, seed: UInt64)
     case stale(generated: String, reason: String)
 
-    /// The state of the lesson whose source is `source`, from the manifest in `outFolder`.
-    public static func of(source: URL, outFolder: URL) -> LessonState {
-        of(source: source, outFolder: outFolder, libraryDigest: Provenance().libraryDigest)
-    }
+    /// The digest the manifests record for the library sources as they are now (it hashes every
+    /// source file: compute it once for all lessons).
+    public static func currentLibraryDigest() -> String { Provenance().libraryDigest }
 
-    static func of(source: URL, outFolder: URL, libraryDigest: String) -> LessonState {
+    /// The state of the lesson whose source is `source`, from the manifest in `outFolder`.
+    public static func of(source: URL, outFolder: URL, libraryDigest: String) -> LessonState {
         guard let data = try? Data(contentsOf: outFolder.appendingPathComponent("manifest.json")),
               let m = try? JSONDecoder().decode(Manifest.self, from: data) else { return .neverRun }
         let when = m.generated.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")

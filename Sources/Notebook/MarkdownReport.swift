@@ -23,10 +23,10 @@ enum MarkdownReport {
                         out += ["[\(file)](\(file)) (\(output.caption ?? ""))", ""]
                         let preview = report.csvPreview(file)
                         if !preview.header.isEmpty {
-                            let numbered = preview.isPartial
-                            out.append("| " + ((numbered ? ["row"] : []) + preview.header).joined(separator: " | ") + " |")
-                            out.append("|" + String(repeating: " --- |", count: preview.header.count + (numbered ? 1 : 0)))
-                            out += preview.rows.map { r in "| " + ((numbered ? ["\(r.number)"] : []) + r.fields).joined(separator: " | ") + " |" }
+                            let shown = preview.displayed
+                            out.append("| " + shown.header.joined(separator: " | ") + " |")
+                            out.append("|" + String(repeating: " --- |", count: shown.header.count))
+                            out += shown.rows.map { "| " + $0.joined(separator: " | ") + " |" }
                             out += preview.note.map { ["", "(\($0))", ""] } ?? [""]
                         }
                     }

@@ -85,6 +85,11 @@ struct CSVPreview {
 
     var isPartial: Bool { rows.count < count }
 
+    /// The header and rows as every format shows them: led by a `row` column when rows were left out.
+    var displayed: (header: [String], rows: [[String]]) {
+        isPartial ? (["row"] + header, rows.map { ["\($0.number)"] + $0.fields }) : (header, rows.map(\.fields))
+    }
+
     /// "8 of 512 rows (first, evenly spaced, last)" when rows were left out, else nil.
     var note: String? { isPartial ? "\(rows.count) of \(count) rows (first, evenly spaced, last)" : nil }
 

@@ -19,6 +19,7 @@ extension Course {
         static func table(width: Int = 100) -> String {
             let idWidth = Catalog.ids.map(\.count).max()! + 2
             var lines = ["#  " + "id".padding(idWidth) + "quick".padding(9) + "full".padding(9) + "title"]
+            let library = LessonState.currentLibraryDigest()
             for (n, entry) in Catalog.lessons.enumerated() {
                 let available = LessonExecutable(entry).isAvailable
                 lines.append("\(n + 1)  " + entry.id.padding(idWidth) + entry.quickTime.padding(9) + entry.fullTime.padding(9)
@@ -26,7 +27,7 @@ extension Course {
                 let indent = String(repeating: " ", count: 3 + idWidth)
                 lines += wrap(entry.teaches, width: width, indent: indent)
                 let state = LessonState.of(source: URL(fileURLWithPath: "Lessons/\(entry.folder)/main.swift"),
-                                           outFolder: URL(fileURLWithPath: "out/\(entry.id)"))
+                                           outFolder: URL(fileURLWithPath: "out/\(entry.id)"), libraryDigest: library)
                 lines.append(indent + "last run: \(state.description)")
             }
             lines.append("")

@@ -103,7 +103,8 @@ extension Course {
                 throw error
             } catch { throw fail(74, "\(error)") }
 
-            let curvePath = Self.validationCurvePath(exportPath)
+            // The validation gain at every checkpoint, beside the exported generator.
+            let curvePath = TrainingRun.sibling(of: exportPath, suffix: "-validation.csv")
             do {
                 try run.exportGenerator(to: exportPath, provenance: provenance(config: config))
                 let rows = run.history.compactMap { r in
@@ -136,12 +137,6 @@ extension Course {
             git.waitUntilExit()
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return git.terminationStatus == 0 && !text.isEmpty ? text : nil
-        }
-
-        /// The validation gain at every checkpoint, beside the exported generator:
-        /// `x.safetensors` → `x-validation.csv`.
-        static func validationCurvePath(_ export: String) -> String {
-            (export.hasSuffix(".safetensors") ? String(export.dropLast(".safetensors".count)) : export) + "-validation.csv"
         }
 
         static func duration(_ seconds: Double) -> String {
