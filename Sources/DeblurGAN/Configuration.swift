@@ -38,6 +38,9 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     public var zeroLastLayer = false
     /// The generator's normalisation (`.instance` is the paper's).
     public var norm: GeneratorNorm = .instance
+    /// Additive encoder–decoder skips in the generator (`ResnetGenerator(skips:)`; not the paper's).
+    /// Optional so that configurations recorded before it existed still decode (nil: no skips).
+    public var skips: Bool?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
     /// The first `contentOnlySteps` generator steps train G on the content loss alone, with no

@@ -24,14 +24,21 @@ import NN
 ///
 /// `norm` (not the paper's unless `.instance`) swaps every InstanceNorm for another normalisation
 /// (`GeneratorNorm`); the layers keep their indices and names, since none of them has parameters.
+///
+/// `skips` (not the paper's) adds each encoder activation to the decoder activation of the same
+/// size — after the first ReLU to after the last transposed conv's ReLU, and likewise at half
+/// size — as U-Net's skips do, but by addition, so there are no new parameters and the names
+/// stay the official ones. The decoder then only has to add the detail the blur removed instead
+/// of rebuilding every full-resolution feature through the ¼-size bottleneck.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
+    public let skips: Bool
 
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
                 dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
-                using rng: inout RandomGenerator) {
+                skips: Bool = false, using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
         let initialiser = norm.initialiser
         var layers: [Module] = [
@@ -61,6 +68,7 @@ public final class ResnetGenerator: Module {
         layers += [ReflectionPad2d(3), last, Tanh()]
         model = Sequential(layers)
         self.learnResidual = learnResidual
+        self.skips = skips
     }
 
     public override var children: [(name: String, module: Module)] { [("model", model)] }
@@ -69,8 +77,23 @@ public final class ResnetGenerator: Module {
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[2] % 4 == 0 && x.shape[3] % 4 == 0,
                      "ResnetGenerator needs [N, C, H, W] with H and W multiples of 4, got \(x.shape); `Deblurrer` pads any size")
-        let y = model(x)
+        let y = skips ? withSkips(x) : model(x)
         return learnResidual ? (x + y).clamp(-1, 1) : y
+    }
+
+    /// The layers in order, adding the saved encoder activations at the matching decoder points:
+    /// after layer 3 (full size, ngf channels) and 6 (half size) of the encoder, and after the
+    /// ReLU of each transposed convolution (the last layer is at count − 1, the Tanh).
+    private func withSkips(_ x: Tensor) -> Tensor {
+        let last = model.layers.count - 1
+        let join = [last - 6: 6, last - 3: 3]
+        var saved: [Int: Tensor] = [:], h = x
+        for (i, layer) in model.layers.enumerated() {
+            h = layer(h)
+            if i == 3 || i == 6 { saved[i] = h }
+            if let encoder = join[i], let e = saved[encoder] { h = h + e }
+        }
+        return h
     }
 
     /// The dropout layers of every ResBlock, in order.

@@ -72,7 +72,8 @@ public final class DeblurGANTrainer {
         self.batches = batches
         var rng = RandomGenerator(seed: seed)
         generator = ResnetGenerator(ngf: config.ngf, blocks: config.blocks, learnResidual: config.learnResidual,
-                                    dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm, using: &rng)
+                                    dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
+                                    skips: config.skips ?? false, using: &rng)
         critic = PatchCritic(ndf: config.ndf, layers: config.criticLayers, using: &rng)
         let betas = (config.beta1, config.beta2)
         generatorOptimiser = Adam(parameters: generator.parameters(), learningRate: config.learningRate, betas: betas)

@@ -67,6 +67,30 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(g.namedParameters().last { $0.name == "model.19.weight" }!.tensor.grad!.data.contains { $0 != 0 })
     }
 
+    /// `skips`: no new parameters or names, and the full-size encoder activation reaches the last
+    /// convolution — with both transposed convolutions at zero, the decoder carries exactly it.
+    @Test func skipsAddTheEncoderActivationsWithoutNewParameters() {
+        var rng = RandomGenerator(seed: 6), rng2 = RandomGenerator(seed: 6)
+        let g = ResnetGenerator(ngf: 4, blocks: 0, learnResidual: false, norm: .none, skips: true, using: &rng)
+        let plain = ResnetGenerator(ngf: 4, blocks: 0, learnResidual: false, norm: .none, using: &rng2)
+        #expect(g.namedParameters().map(\.name) == plain.namedParameters().map(\.name))
+        for name in ["model.10.weight", "model.10.bias", "model.13.weight", "model.13.bias"] {
+            let p = g.namedParameters().first { $0.name == name }!.tensor
+            for i in p.data.indices { p.data[i] = 0 }
+        }
+        let x = Tensor.uniform([1, 3, 16, 12], low: -1, high: 1, using: &rng)
+        let layers = g.model.layers
+        let encoder = layers[0...3].reduce(x) { $1($0) }
+        let expected = layers[16...18].reduce(encoder) { $1($0) }
+        let y = withNoGrad { g(x) }
+        #expect(zip(y.data, expected.data).allSatisfy { abs($0 - $1) < 1e-6 })
+        // A configuration recorded before the option existed decodes as "no skips".
+        var config = DeblurGANConfig.lesson
+        config.skips = nil
+        let json = String(decoding: try! JSONEncoder().encode(config), as: UTF8.self)
+        #expect(!json.contains("skips") && DeblurGANConfig(metadata: ["config": json]) == config)
+    }
+
     @Test func criticHasThePapersCountAndNames() {
         var rng = RandomGenerator(seed: 1)
         let d = PatchCritic(using: &rng)
