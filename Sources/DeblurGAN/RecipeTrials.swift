@@ -16,8 +16,8 @@ public enum RecipeTrials {
     static let fastAdam = with(paperSmall) { $0.learningRate = 1e-3; $0.beta1 = 0.9 }
     /// The best of the first round: no normalisation at Adam 1e-3.
     static let plain = with(fastAdam) { $0.norm = .none }
-    /// The best of the third round: `plain` without dropout, on all the training photos.
-    static let plainData = with(plain) { $0.dropout = 0 }
+    /// The best of the second round: `plain` without dropout (the third round keeps it and adds photos).
+    static let plainNoDropout = with(plain) { $0.dropout = 0 }
 
     public static let all: [RecipeTrial] = [
         RecipeTrial("paper-small", parent: "", factor: "the paper's recipe at ngf 16 / 3 blocks / 64² crops / batch 4",
@@ -46,7 +46,7 @@ public enum RecipeTrials {
         RecipeTrial("plain-blocks-6", parent: "no-norm", factor: "6 ResBlocks (was 3)",
                     config: with(plain) { $0.blocks = 6 }, contentOnlyShare: 1),
         RecipeTrial("plain-no-dropout", parent: "no-norm", factor: "dropout 0 (was 0.5)",
-                    config: with(plain) { $0.dropout = 0 }, contentOnlyShare: 1),
+                    config: plainNoDropout, contentOnlyShare: 1),
         RecipeTrial("plain-cosine", parent: "no-norm", factor: "cosine schedule (was constant then linear)",
                     config: with(plain) { $0.schedule = .cosine }, contentOnlyShare: 1),
         RecipeTrial("plain-lr-3e-3", parent: "no-norm", factor: "Adam lr 3e-3 (was 1e-3)",
@@ -61,9 +61,9 @@ public enum RecipeTrials {
                     config: with(plain) { $0.criticSteps = 1; $0.adversarialWeight = 0.1 }, contentOnlyShare: 0.8),
         // Third round, from the best of the second (no-norm without dropout): the training data.
         RecipeTrial("more-photos", parent: "plain-no-dropout", factor: "9 training photos: + china / face / ascent (was 6)",
-                    config: plainData, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
         // Fourth round, from more-photos: the generator's shape.
         RecipeTrial("skips", parent: "more-photos", factor: "additive encoder–decoder skips at full and half size",
-                    config: with(plainData) { $0.skips = true }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: with(plainNoDropout) { $0.skips = true }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
     ]
 }

@@ -81,17 +81,21 @@ public final class ResnetGenerator: Module {
         return learnResidual ? (x + y).clamp(-1, 1) : y
     }
 
-    /// The layers in order, adding the saved encoder activations at the matching decoder points:
-    /// after layer 3 (full size, ngf channels) and 6 (half size) of the encoder, and after the
-    /// ReLU of each transposed convolution (the last layer is at count − 1, the Tanh).
+    /// The layers in order, adding the encoder activations after layer 3 (full size, ngf channels)
+    /// and layer 6 (half size) after the ReLU of the transposed convolution of the same size
+    /// (the last layer, at count − 1, is the Tanh).
     private func withSkips(_ x: Tensor) -> Tensor {
         let last = model.layers.count - 1
-        let join = [last - 6: 6, last - 3: 3]
-        var saved: [Int: Tensor] = [:], h = x
+        var h = x, full = x, half = x
         for (i, layer) in model.layers.enumerated() {
             h = layer(h)
-            if i == 3 || i == 6 { saved[i] = h }
-            if let encoder = join[i], let e = saved[encoder] { h = h + e }
+            switch i {
+            case 3: full = h
+            case 6: half = h
+            case last - 6: h = h + half
+            case last - 3: h = h + full
+            default: break
+            }
         }
         return h
     }
