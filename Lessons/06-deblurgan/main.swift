@@ -240,9 +240,7 @@ struct TrialRow {
 }
 
 func readTrials(_ path: String) throws -> [TrialRow] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-    }
+    let lines = CSV.parse(try String(contentsOfFile: path, encoding: .utf8))
     guard let header = lines.first, let col = Optional(Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })),
           let t = col["trial"], let p = col["parent"], let f = col["factor"], let s = col["step"], let c = col["cpu_minutes"],
           let g = col["gain_db_mean"], let sd = col["gain_db_sd"], let i = col["improved_share"] else {

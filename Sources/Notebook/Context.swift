@@ -116,13 +116,7 @@ public final class CellContext {
 
     /// Writes a CSV artifact `<name>.csv` (header + rows; fields with commas or quotes are quoted).
     public func csv(_ name: String, header: [String], rows: [[Any]]) throws {
-        func field(_ v: Any) -> String {
-            let s = "\(v)"  // numbers in their shortest round-trip form, so they reload exactly
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var text = header.map(field).joined(separator: ",") + "\n"
-        for row in rows { text += row.map(field).joined(separator: ",") + "\n" }
+        let text = CSV.text([header as [Any]] + rows)
         let file = try stage(name, ext: "csv", bytes: Array(text.utf8))
         record.outputs.append(CellOutput(kind: .table, file: file, caption: "\(rows.count) rows × \(header.count) columns"))
     }

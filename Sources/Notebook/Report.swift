@@ -39,7 +39,7 @@ struct Report {
 
     /// A CSV artifact's preview, for every format.
     func csvPreview(_ file: String, limit: Int = 8) -> CSVPreview {
-        CSVPreview(table: CSVPreview.parse(String(decoding: bytes(of: file), as: UTF8.self)), limit: limit)
+        CSVPreview(table: CSV.parse(String(decoding: bytes(of: file), as: UTF8.self)), limit: limit)
     }
 
     /// One line of run facts shared by every format.
@@ -97,32 +97,5 @@ struct CSVPreview {
     static func short(_ field: String) -> String {
         guard field.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let v = Double(field), v.isFinite else { return field }
         return String(format: "%.4g", v)
-    }
-
-    /// The rows of a CSV text as `CellContext.csv` writes it: fields separated by commas, quoted
-    /// when they hold a comma, a quote (doubled) or a line break.
-    static func parse(_ text: String) -> [[String]] {
-        var table: [[String]] = [], row: [String] = [], field = "", inQuotes = false
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if inQuotes {
-                if c != "\"" { field.append(c) }
-                else if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 }
-                else { inQuotes = false }
-            } else if c == "\"" {
-                inQuotes = true
-            } else if c == "," {
-                row.append(field); field = ""
-            } else if c == "\n" {
-                row.append(field); table.append(row); row = []; field = ""
-            } else if c != "\r" {
-                field.append(c)
-            }
-            i += 1
-        }
-        if !field.isEmpty || !row.isEmpty { row.append(field); table.append(row) }
-        return table
     }
 }

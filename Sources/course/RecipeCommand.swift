@@ -100,7 +100,7 @@ struct CSVTable {
     static func appending(to path: String, header: [String]) throws -> CSVTable {
         var rows: [[String]] = []
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let lines = CSV.parse(text)
             if lines.first == header { rows = Array(lines.dropFirst()) }
         }
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
@@ -109,8 +109,7 @@ struct CSVTable {
     }
 
     mutating func append(_ new: [[String]]) throws {
-        let all = [header] + rows + new
-        try AtomicFile.write(all.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n", to: URL(fileURLWithPath: path))
+        try AtomicFile.write(CSV.text([header] + rows + new), to: URL(fileURLWithPath: path))
         rows += new
     }
 }

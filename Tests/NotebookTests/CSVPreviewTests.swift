@@ -28,7 +28,15 @@ import Testing
 
     @Test func quotedFieldsWithCommasQuotesAndLineBreaksReadBack() {
         let text = "method,note\n\"Wiener, true kernel\",\"say \"\"hi\"\"\"\nRL,\"two\nlines\"\n"
-        #expect(CSVPreview.parse(text) == [["method", "note"], ["Wiener, true kernel", "say \"hi\""], ["RL", "two\nlines"]])
-        #expect(CSVPreview.parse("a,b\n1,\n") == [["a", "b"], ["1", ""]])
+        #expect(CSV.parse(text) == [["method", "note"], ["Wiener, true kernel", "say \"hi\""], ["RL", "two\nlines"]])
+        #expect(CSV.parse("a,b\n1,\n") == [["a", "b"], ["1", ""]])
+    }
+
+    /// What `CSV.text` writes, `CSV.parse` reads back field for field; numbers keep every digit.
+    @Test func textAndParseRoundTrip() {
+        let rows: [[Any]] = [["trial", "note", "gain"], ["a, b", "say \"hi\"", 0.1 + 0.2], ["two\nlines", "", 4096]]
+        let text = CSV.text(rows)
+        #expect(text.hasPrefix("trial,note,gain\n\"a, b\",\"say \"\"hi\"\"\",0.30000000000000004\n"))
+        #expect(CSV.parse(text) == rows.map { $0.map { "\($0)" } })
     }
 }
