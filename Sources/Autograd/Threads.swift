@@ -118,3 +118,30 @@ func parallelChunks(_ count: Int, grain: Int = 32_768, threads: Int = Engine.loo
         body((count * c / chunks)..<(count * (c + 1) / chunks))
     }
 }
+
+extension Engine {
+    /// Runs independent jobs `lanes` at a time, each on one engine thread, and returns their
+    /// results in job order (the first error, in job order, is rethrown once all have ended).
+    /// Small networks do not split well over threads — a PatchGAN step on 64 px patches runs only
+    /// about 1.3× faster on 2 threads than on 1 — so two such trainings side by side finish in
+    /// about half the time of one after the other. Each job computes exactly what it would at one
+    /// thread, so results do not depend on `lanes`; jobs must not share mutable state.
+    public static func sideBySide<T>(_ jobs: [() throws -> T], lanes: Int = Engine.threads) throws -> [T] {
+        precondition(lanes >= 1, "lanes must be at least 1, got \(lanes)")
+        let saved = threads
+        setThreads(1)
+        defer { setThreads(saved) }
+        let lock = NSLock()
+        var results = [Result<T, Error>?](repeating: nil, count: jobs.count)
+        var next = 0
+        DispatchQueue.concurrentPerform(iterations: max(1, min(lanes, jobs.count))) { _ in
+            while true {
+                let i: Int = lock.withLock { defer { next += 1 }; return next }
+                guard i < jobs.count else { return }
+                let result = Result { try jobs[i]() }
+                lock.withLock { results[i] = result }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+}

@@ -25,6 +25,11 @@ public struct Pix2PixConfig: Sendable, Equatable {
     /// PatchGAN width and number of strided layers (pix2pix: ndf 64, n_layers 3).
     public var ndf = 64
     public var discriminatorLayers = 3
+    /// A matching-aware conditional D (Reed et al. 2016, GAN-CLS): real targets paired with the
+    /// wrong input, (x, y′) with y′ another sample's target, count as fake too, so D cannot call
+    /// a pair real because its image is sharp — it has to check that the image belongs to x.
+    /// D's loss becomes ½·[L(real, fake) + L(real, mismatched)].
+    public var mismatchedNegatives = false
 
     public init(name: String, l1Weight: Float = 100, adversarial: GANLoss? = .nonSaturating,
                 conditionalDiscriminator: Bool = true) {
@@ -86,6 +91,8 @@ public final class Pix2PixTrainer {
         self.batches = batches
         let betas = (config.beta1, config.beta2)
         generatorOptimiser = Adam(parameters: generator.parameters(), learningRate: config.learningRate, betas: betas)
+        precondition(!config.mismatchedNegatives || config.conditionalDiscriminator,
+                     "mismatched pairs are negatives only for a conditional discriminator")
         if config.adversarial != nil {
             var rng = RandomGenerator(seed: seed ^ 0xD15C_0000)
             let d = PatchCritic(ndf: config.ndf, layers: config.discriminatorLayers,
@@ -102,6 +109,14 @@ public final class Pix2PixTrainer {
     /// conditional D (pix2pix's `torch.cat((real_A, fake_B), 1)`), y alone otherwise.
     public func discriminatorInput(_ x: Tensor, _ y: Tensor) -> Tensor {
         config.conditionalDiscriminator ? Tensor.concat([x.detach(), y], axis: 1) : y
+    }
+
+    /// The batch with sample i replaced by sample i + 1 (cyclically): every target beside an input
+    /// it does not belong to.
+    static func shiftedBatch(_ y: Tensor) -> Tensor {
+        let n = y.shape[0], m = y.count / n
+        precondition(n >= 2, "mismatched pairs need a batch of at least 2")
+        return Tensor(shape: y.shape, data: Array(y.data[m...] + y.data[..<m]))
     }
 
     /// Trains `steps` more steps; `onStep` sees each record (and may throw to stop).
@@ -127,7 +142,11 @@ public final class Pix2PixTrainer {
         var terms: [Tensor] = []
         if let gan = config.adversarial, let d = discriminator, let dOpt = discriminatorOptimiser {
             let D = { (image: Tensor) in d(self.discriminatorInput(x, image)) }
-            let (dLoss, _) = gan.discriminatorLoss(D, real: y, fake: fake.detach(), using: &lossRNG)
+            var (dLoss, _) = gan.discriminatorLoss(D, real: y, fake: fake.detach(), using: &lossRNG)
+            if config.mismatchedNegatives {
+                let (mismatched, _) = gan.discriminatorLoss(D, real: y, fake: Self.shiftedBatch(y), using: &lossRNG)
+                dLoss = 0.5 * (dLoss + mismatched)
+            }
             try check(dLoss.item, "discriminator loss", s)
             dOpt.zeroGrad()
             (0.5 * dLoss).backward()   // pix2pix: "we divide the objective by 2 while optimizing D"

@@ -97,6 +97,32 @@ import Testing
         #expect(abs(Double(step.l1) - Double(y.data.map { abs($0) * 0.5 }.reduce(0, +)) / Double(y.count)) < 1e-5)
     }
 
+    /// A matching-aware D (Reed et al. 2016) counts (x, y′), y′ the next sample's target, as fake
+    /// too: its recorded loss at the first step is softplus(−s_real) + ½·softplus(s_fake) + ½·softplus(s_mismatched).
+    @Test func matchingAwareLossCountsMismatchedPairsAsFake() throws {
+        var rng = RandomGenerator(seed: 14)
+        let g = UNetGenerator(channels: 1, ngf: 4, depth: 2, dropoutLayers: 0, using: &rng)
+        var config = Pix2PixConfig(name: "matching", l1Weight: 0)
+        (config.ndf, config.discriminatorLayers, config.mismatchedNegatives) = (4, 1, true)
+        let provider = batches()
+        let trainer = Pix2PixTrainer(config: config, generator: g, channels: 1, seed: 7, batches: provider)
+        var streams = RandomGenerator(seed: 7 &+ 0x9E37_79B9_7F4A_7C15 &* 1)
+        var batchRNG = streams.split()
+        let (x, y) = try provider(&batchRNG)
+        let shifted = Pix2PixTrainer.shiftedBatch(y)
+        let m = y.count / 4
+        #expect(Array(shifted.data[0..<m]) == Array(y.data[m..<(2 * m)]) && Array(shifted.data[(3 * m)...]) == Array(y.data[0..<m]))
+        let d = try #require(trainer.discriminator)
+        func meanSoftplus(_ v: [Float], sign: Float) -> Double {
+            v.map { Double(log1p(exp(-abs(sign * $0))) + max(sign * $0, 0)) }.reduce(0, +) / Double(v.count)
+        }
+        let real = d(trainer.discriminatorInput(x, y)).data, fake = d(trainer.discriminatorInput(x, x)).data
+        let wrong = d(trainer.discriminatorInput(x, shifted)).data
+        let expected = meanSoftplus(real, sign: -1) + 0.5 * meanSoftplus(fake, sign: 1) + 0.5 * meanSoftplus(wrong, sign: 1)
+        let step = try trainer.trainStep()
+        #expect(abs(Double(try #require(step.discriminator)) - expected) < 1e-4)
+    }
+
     @Test func sameSeedSameWeights() throws {
         func run() throws -> [Float] {
             var rng = RandomGenerator(seed: 12)
