@@ -61,6 +61,9 @@ let package = Package(
         lesson("conditional-gan", "05-conditional-gan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
         lesson("deblurgan", "06-deblurgan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
 
+        // The measurements behind lesson 05's choice of task (Data/cgan-task-trials.csv).
+        .executableTarget(name: "cgan-trials", dependencies: ["Autograd", "NN", "Imaging", "DeblurGAN", argumentParser], path: "Experiments/cgan-trials"),
+
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),

@@ -30,8 +30,8 @@ public enum Catalog {
             quickTime: "~15 s", fullTime: "~4 min"),
         CatalogEntry(
             id: "conditional-gan", folder: "05-conditional-gan", title: "Conditional GANs: image to image",
-            teaches: "z, x ↦ y: pix2pix's U-Net and PatchGAN on blurred → sharp 32 px patches; L1 alone, cGAN alone, L1 + cGAN, unconditional vs conditional D; PSNR/SSIM vs gradient energy",
-            quickTime: "~40 s", fullTime: "~6 min"),
+            teaches: "z, x ↦ y: pix2pix's U-Net and PatchGAN on ×4 super-resolution of 64 px patches; L1 pre-training, then L1, cGAN, L1 + cGAN; unconditional, conditional and matching-aware D; the perception–distortion trade-off (PSNR/SSIM vs patch distance and power spectra); the same recipe on deblurring",
+            quickTime: "~45 s", fullTime: "~5 min"),
         CatalogEntry(
             id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
             teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo; content losses compared; the model `course deblur` uses",

@@ -74,10 +74,12 @@ public enum SlideFigures {
                     sourceCall: "grid: \"comparison_grid\""),
         // Conditional GANs.
         SlideFigure("cgan-training-pairs", "conditional-gan", "training_pairs", cell: "The training pairs"),
-        SlideFigure("cgan-discriminators", "conditional-gan", "discriminator_scores", cell: "Unconditional vs conditional D"),
         SlideFigure("cgan-results", "conditional-gan", "results_grid", cell: "Results and metrics"),
-        SlideFigure("cgan-metrics", "conditional-gan", "metrics_bars", cell: "Results and metrics"),
+        SlideFigure("cgan-perception-distortion", "conditional-gan", "perception_distortion", cell: "Perception against distortion"),
+        SlideFigure("cgan-spectra", "conditional-gan", "power_spectra", cell: "Power spectra"),
+        SlideFigure("cgan-discriminators", "conditional-gan", "discriminator_scores", cell: "What each discriminator scores as real"),
         SlideFigure("cgan-training-curves", "conditional-gan", "training_curves", cell: "Training curves"),
+        SlideFigure("cgan-deblurring", "conditional-gan", "deblurring", cell: "Deblurring with the same recipe"),
         // DeblurGAN.
         SlideFigure("deblurgan-recipe", "deblurgan", "recipe_trials", cell: "What buys dB per CPU-minute"),
         SlideFigure("deblurgan-training", "deblurgan", "training_curves", cell: "Train (or resume) and plot the training curves"),
