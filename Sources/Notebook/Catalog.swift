@@ -19,7 +19,7 @@ public enum Catalog {
         CatalogEntry(
             id: "gan-minimax", folder: "02-gan-minimax", title: "GAN minimax and its failure modes",
             teaches: "the value function, D* = p_r/(p_r + p_g), C(G) = 2·JS − 2 log 2; JS stuck at log 2 on disjoint supports (parallel lines); vanishing generator gradients; the −log D objective KL(P_g‖P_r) − 2·JS; KL asymmetry; mode collapse on 8 Gaussians",
-            quickTime: "~20 s", fullTime: "~5 min"),
+            quickTime: "~30 s", fullTime: "~7 min"),
         CatalogEntry(
             id: "wgan-critic", folder: "03-wgan-critic", title: "Wasserstein distance and the WGAN critic",
             teaches: "earth mover's distance, the Kantorovich–Rubinstein dual, a clipped critic with RMSProp and n_critic; weights piling at ±c; exploding and vanishing gradients",
