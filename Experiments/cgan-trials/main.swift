@@ -56,7 +56,7 @@ struct CGANTrials: ParsableCommand {
         let g = UNetGenerator(channels: 3, ngf: 16, depth: 5, using: &rng)
         let batches: BatchProvider = { rng in
             let idx = (0..<Self.batch).map { _ in Int(rng.next() % UInt64(Self.trainCount)) }
-            return (gather(train.x, idx), gather(train.y, idx))
+            return (Image.batch(idx.map { train.x[$0] }), Image.batch(idx.map { train.y[$0] }))
         }
         if pretrain > 0 {
             var c = Pix2PixConfig(name: "pre-training", l1Weight: lambda, adversarial: nil)
@@ -74,7 +74,7 @@ struct CGANTrials: ParsableCommand {
         try trainer.train(steps: steps) { r in
             if r.step % 100 == 0 { FileHandle.standardError.write("step \(r.step): L1 \(r.l1)\n".data(using: .utf8)!) }
         }
-        let input = scores(Image.unbatch(test.x), test.y), output = scores(Image.unbatch(trainer.translate(test.x, noiseSeed: 7)), test.y)
+        let input = scores(test.x, test.y), output = scores(Image.unbatch(trainer.translate(Image.batch(test.x), noiseSeed: 7)), test.y)
         print([task.rawValue, pretrain > 0 ? "L1 \(pretrain) then \(steps)" : "from scratch", config.name, "\(pretrain + steps)",
                f(input.psnr), f(output.psnr), String(format: "%.3f", output.ssim), f(output.energy),
                String(format: "%.4f", output.patchDistance)].joined(separator: ","))
@@ -97,7 +97,7 @@ struct CGANTrials: ParsableCommand {
         }
     }
 
-    func pairs(_ photos: [Image], count: Int, seed: UInt64, flip: Bool) -> (x: Tensor, y: Tensor) {
+    func pairs(_ photos: [Image], count: Int, seed: UInt64, flip: Bool) -> (x: [Image], y: [Image]) {
         var xs: [Image] = [], ys: [Image] = []
         if task == .deblur {
             let dataset = BlurPatchDataset(photos: photos, patchSize: Self.side, seed: seed, randomFlip: flip)
@@ -115,27 +115,19 @@ struct CGANTrials: ParsableCommand {
                 if Metrics.gradientEnergy(y) >= 1e-3 { xs.append(degrade(y)); ys.append(y) }
             }
         }
-        return (Image.batch(xs), Image.batch(ys))
+        return (xs, ys)
     }
 
     /// Mean PSNR and SSIM, gradient-energy ratio and patch distance against the targets — on the
     /// masked centre only for inpainting (the rest of the image is given).
-    func scores(_ outputs: [Image], _ targets: Tensor) -> (psnr: Double, ssim: Double, energy: Double, patchDistance: Double) {
+    func scores(_ outputs: [Image], _ targets: [Image]) -> (psnr: Double, ssim: Double, energy: Double, patchDistance: Double) {
         let q = Self.side / 4
         func region(_ im: Image) -> Image { task == .inpaint ? im.cropped(x: q, y: q, width: 2 * q, height: 2 * q) : im }
-        let o = outputs.map(region), t = Image.unbatch(targets).map(region)
+        let o = outputs.map(region), t = targets.map(region)
         let n = Double(o.count)
         return (zip(o, t).map { Metrics.psnr($0, $1) }.reduce(0, +) / n, zip(o, t).map { Metrics.ssim($0, $1) }.reduce(0, +) / n,
                 o.map(Metrics.gradientEnergy).reduce(0, +) / t.map(Metrics.gradientEnergy).reduce(0, +), Metrics.patchDistance(o, t))
     }
-}
-
-func gather(_ t: Tensor, _ indices: [Int]) -> Tensor {
-    let m = t.count / t.shape[0]
-    var d = [Float]()
-    d.reserveCapacity(indices.count * m)
-    for i in indices { d += t.data[(i * m)..<((i + 1) * m)] }
-    return Tensor(shape: [indices.count] + Array(t.shape.dropFirst()), data: d)
 }
 
 CGANTrials.main()

@@ -121,27 +121,18 @@ let heldOutPhotos = DeblurRecipe.paths(DeblurRecipe.heldOutPhotos)
 /// Every cell that uses the pairs declares the photos, so editing a photo re-runs it.
 let photoFiles = trainPhotos + heldOutPhotos
 
-/// Input/target pairs as [N, 3, S, S] tensors in [−1, 1], with the images for figures and metrics.
+/// Input/target image pairs; `batch` turns some of them into [N, 3, S, S] tensors in [−1, 1].
 struct Pairs {
-    let inputs: Tensor
-    let targets: Tensor
-    var count: Int { inputs.shape[0] }
-    var inputImages: [Image] { Image.unbatch(inputs) }
-    var targetImages: [Image] { Image.unbatch(targets) }
+    let inputImages: [Image]
+    let targetImages: [Image]
+    var count: Int { targetImages.count }
 
     /// Pairs number `indices` as one batch.
     func batch(_ indices: [Int]) -> (x: Tensor, y: Tensor) {
-        let m = inputs.count / count
-        func gather(_ t: Tensor) -> Tensor {
-            var d = [Float]()
-            d.reserveCapacity(indices.count * m)
-            for i in indices { d += t.data[(i * m)..<((i + 1) * m)] }
-            return Tensor(shape: [indices.count] + Array(t.shape.dropFirst()), data: d)
-        }
-        return (gather(inputs), gather(targets))
+        (Image.batch(indices.map { inputImages[$0] }), Image.batch(indices.map { targetImages[$0] }))
     }
 
-    var all: (x: Tensor, y: Tensor) { (inputs, targets) }
+    var all: (x: Tensor, y: Tensor) { (Image.batch(inputImages), Image.batch(targetImages)) }
 }
 
 /// Mean squared neighbour difference below which a crop counts as blank (sky, a wall: an rms step
@@ -162,20 +153,27 @@ func shrunk(_ y: Image) -> Image {
     y.resized(width: y.width / factor, height: y.height / factor, method: .area).resized(width: y.width, height: y.height, method: .bilinear)
 }
 
-/// `count` random crops of side `side` that are not blank, with their degraded versions.
-func makePairs(_ photos: [Image], side: Int, count: Int, seed: UInt64, flip: Bool,
-               degrade: (Image) -> Image, _ ctx: CellContext) throws -> Pairs {
-    var rng = RandomGenerator(seed: seed)
+/// The first `count` pairs from `next` whose target is not blank, with progress under `label`.
+func collectPairs(count: Int, label: String, _ ctx: CellContext, next: () -> (x: Image, y: Image)) throws -> Pairs {
     var x: [Image] = [], y: [Image] = []
     while y.count < count {
+        let pair = next()
+        guard Metrics.gradientEnergy(pair.y) >= minEnergy else { continue }
+        x.append(pair.x)
+        y.append(pair.y)
+        if y.count % 64 == 0 || y.count == count { try ctx.progress(y.count, of: count, label: label) }
+    }
+    return Pairs(inputImages: x, targetImages: y)
+}
+
+/// `count` random crops of side `side` that are not blank, each with its ×4-shrunk version.
+func makePairs(_ photos: [Image], side: Int, count: Int, seed: UInt64, flip: Bool, _ ctx: CellContext) throws -> Pairs {
+    var rng = RandomGenerator(seed: seed)
+    return try collectPairs(count: count, label: "\(side) px pairs", ctx) {
         var crop = photos[Int(rng.next() % UInt64(photos.count))].randomCrop(width: side, height: side, using: &rng)
         if flip && rng.next() % 2 == 0 { crop = crop.flippedHorizontally() }
-        guard Metrics.gradientEnergy(crop) >= minEnergy else { continue }
-        x.append(degrade(crop))
-        y.append(crop)
-        if y.count % 64 == 0 || y.count == count { try ctx.progress(y.count, of: count, label: "\(side) px pairs") }
+        return (shrunk(crop), crop)
     }
-    return Pairs(inputs: Image.batch(x), targets: Image.batch(y))
 }
 
 struct PatchSplits {
@@ -189,9 +187,9 @@ struct PatchSplits {
 let data = lesson.shared("low/high-resolution pairs") { ctx -> PatchSplits in
     let train = try loadPhotos(trainPhotos, ctx), held = try loadPhotos(heldOutPhotos, ctx)
     return PatchSplits(
-        train: try makePairs(train, side: patch, count: ctx.pick(quick: 512, full: 2048), seed: ctx.seed &+ 1, flip: true, degrade: shrunk, ctx),
-        test: try makePairs(held, side: patch, count: ctx.pick(quick: 64, full: 192), seed: ctx.seed &+ 2, flip: false, degrade: shrunk, ctx),
-        showcase: try makePairs(held, side: 128, count: 4, seed: ctx.seed &+ 3, flip: false, degrade: shrunk, ctx))
+        train: try makePairs(train, side: patch, count: ctx.pick(quick: 512, full: 2048), seed: ctx.seed &+ 1, flip: true, ctx),
+        test: try makePairs(held, side: patch, count: ctx.pick(quick: 64, full: 192), seed: ctx.seed &+ 2, flip: false, ctx),
+        showcase: try makePairs(held, side: 128, count: 4, seed: ctx.seed &+ 3, flip: false, ctx))
 }
 
 lesson.markdown("""
@@ -287,14 +285,19 @@ func train(_ config: Pix2PixConfig, generator: UNetGenerator, train: Pairs, test
     return Trained(trainer: trainer, heldOutPSNR: curve, seconds: Date().timeIntervalSince(start))
 }
 
-/// The shared start: L1 only, Adam 1e-3 (SRGAN's and ESRGAN's pixel-loss pre-training).
+/// The shared start: L1 only, Adam 1e-3 (SRGAN's and ESRGAN's pixel-loss pre-training), from the
+/// lesson's initial U-Net; returns the trained weights with the run.
+func preTrain(_ name: String, train pairs: Pairs, test: Pairs, steps: Int, seed: UInt64, _ ctx: CellContext) throws -> (weights: [[Float]], run: Trained) {
+    let g = makeGenerator(ctx)
+    var config = Pix2PixConfig(name: name, l1Weight: 100, adversarial: nil)
+    config.learningRate = 1e-3
+    let run = try train(config, generator: g, train: pairs, test: test, steps: steps, offset: 0, seed: seed, ctx)
+    return (g.parameters().map(\.data), run)
+}
+
 let pretrained = lesson.shared("L1 pre-training", uses: [data]) { ctx -> (weights: [[Float]], run: Trained) in
     let d = try ctx.use(data)
-    let g = makeGenerator(ctx)
-    var config = Pix2PixConfig(name: "L1 pre-training", l1Weight: 100, adversarial: nil)
-    config.learningRate = 1e-3
-    let run = try train(config, generator: g, train: d.train, test: d.test, steps: budget(ctx).pretrain, offset: 0, seed: ctx.seed &+ 10, ctx)
-    return (g.parameters().map(\.data), run)
+    return try preTrain("L1 pre-training", train: d.train, test: d.test, steps: budget(ctx).pretrain, seed: ctx.seed &+ 10, ctx)
 }
 
 /// The pre-trained U-Net's weights in a fresh copy, so that each variant starts from them.
@@ -416,8 +419,12 @@ struct Scores {
         ssim = zip(outputs, targets).map { Metrics.ssim($0, $1) }
         energy = zip(outputs, targets).map { Metrics.gradientEnergy($0) / max(Metrics.gradientEnergy($1), 1e-12) }
         patchDistance = Metrics.patchDistance(outputs, targets)
-        let spectra = outputs.map(Metrics.radialPowerSpectrum)
-        spectrum = spectra[0].indices.map { k in spectra.reduce(0) { $0 + $1[k] } / Double(spectra.count) }
+        spectrum = Scores.meanSpectrum(outputs)
+    }
+
+    static func meanSpectrum(_ images: [Image]) -> [Double] {
+        let spectra = images.map(Metrics.radialPowerSpectrum)
+        return spectra[0].indices.map { k in spectra.reduce(0) { $0 + $1[k] } / Double(spectra.count) }
     }
 }
 
@@ -431,8 +438,7 @@ let evaluation = lesson.shared("held-out scores", uses: [data, objectives]) { ct
         scores.append(Scores(Image.unbatch(m.trainer.translate(x, noiseSeed: evalNoise)), targets))
         try ctx.progress(i + 1, of: variants.count, label: "scoring")
     }
-    let target = Scores(targets, targets).spectrum
-    return (["×4-shrunk input"] + variants.map(\.short), ["input"] + variants.map(\.key), scores, target)
+    return (["×4-shrunk input"] + variants.map(\.short), ["input"] + variants.map(\.key), scores, Scores.meanSpectrum(targets))
 }
 
 lesson.markdown("""
@@ -489,7 +495,7 @@ lesson.cell("Results and metrics", uses: [data, evaluation, objectives], data: p
 
     // What the numbers say, checked against the lesson's claims.
     let psnr = e.scores.map { mean($0.psnr) }, dist = e.scores.map(\.patchDistance), energy = e.scores.map { mean($0.energy) }
-    let (input, l1, cgan, l1c) = (0, 1, 2, 3)
+    let (input, l1, cgan, l1c) = (0, l1Index + 1, cganIndex + 1, l1CGANIndex + 1)   // the input's scores come first
     ctx.say("L1 vs input: \(f2(psnr[l1] - psnr[input])) dB; L1 + cGAN vs L1: \(f2(psnr[l1c] - psnr[l1])) dB, patch distance \(f3(100 * dist[l1])) → \(f3(100 * dist[l1c])), gradient energy \(f2(energy[l1])) → \(f2(energy[l1c]))")
     try claim(psnr[l1] > psnr[input], "L1 beats the input's PSNR")
     try claim(psnr[l1] >= psnr[l1c], "L1 alone scores at least the PSNR of L1 + cGAN (PSNR rewards the average)")
@@ -719,26 +725,17 @@ let deblurring = lesson.shared("deblurring: L1, then L1 + cGAN", uses: []) { ctx
     let trainImages = try loadPhotos(trainPhotos, ctx), held = try loadPhotos(heldOutPhotos, ctx)
     func pairs(_ photos: [Image], count: Int, seed: UInt64, flip: Bool) throws -> Pairs {
         let dataset = BlurPatchDataset(photos: photos, patchSize: patch, seed: seed, randomFlip: flip)
-        var x: [Image] = [], y: [Image] = []
-        var i = 0
-        while y.count < count {
-            let s = dataset.sample(i)
+        var i = -1
+        return try collectPairs(count: count, label: "blurring \(patch) px crops", ctx) {
             i += 1
-            guard Metrics.gradientEnergy(s.sharp) >= minEnergy else { continue }
-            x.append(s.blurred)
-            y.append(s.sharp)
-            if y.count % 64 == 0 || y.count == count { try ctx.progress(y.count, of: count, label: "blurring \(patch) px crops") }
+            let s = dataset.sample(i)
+            return (s.blurred, s.sharp)
         }
-        return Pairs(inputs: Image.batch(x), targets: Image.batch(y))
     }
     let trainPairs = try pairs(trainImages, count: ctx.pick(quick: 256, full: 1024), seed: ctx.seed &+ 21, flip: true)
     let test = try pairs(held, count: ctx.pick(quick: 32, full: 128), seed: ctx.seed &+ 22, flip: false)
     let b = budget(ctx)
-    let g = makeGenerator(ctx)
-    var pre = Pix2PixConfig(name: "deblurring: L1 pre-training", l1Weight: 100, adversarial: nil)
-    pre.learningRate = 1e-3
-    _ = try train(pre, generator: g, train: trainPairs, test: test, steps: b.deblurPretrain, offset: 0, seed: ctx.seed &+ 23, ctx)
-    let weights = g.parameters().map(\.data)
+    let weights = try preTrain("deblurring: L1 pre-training", train: trainPairs, test: test, steps: b.deblurPretrain, seed: ctx.seed &+ 23, ctx).weights
     let runs = [Pix2PixConfig(name: "deblurring: L1", l1Weight: 100, adversarial: nil), Pix2PixConfig(name: "deblurring: L1 + cGAN")]
     let trained = try trainSideBySide(runs.map { ($0, startingFrom(weights, ctx)) }, train: trainPairs, test: test, steps: b.deblurSteps,
                                       offset: b.deblurPretrain, seed: ctx.seed &+ 24, label: "deblurring: L1 and L1 + cGAN, side by side", ctx)
