@@ -518,10 +518,8 @@ lesson.markdown("""
     Blau & Michaeli (2018) proved that distortion (distance to the true image) and perceptual
     quality (distance of the output *distribution* to the distribution of real images) cannot
     both be minimised: below some distortion, every further gain costs realism. Each model is one
-    point: right is more faithful, down is more realistic. L1 sits furthest right; the
-    adversarial term moves models down and to the left, towards realism and away from the
-    average. The cGAN without L1 is neither: at this budget its checkerboard artefacts are
-    patches no photo has, so it lands top left, further from real patches than the input.
+    point: right is more faithful, down is more realistic. The cell says where this run's models
+    landed.
     """)
 
 lesson.cell("Perception against distortion", uses: [evaluation]) { ctx in
@@ -537,6 +535,14 @@ lesson.cell("Perception against distortion", uses: [evaluation]) { ctx in
         ax.yscale = .log
         ax.legend = .topRight
     }
+    let psnr = e.scores.map { mean($0.psnr) }, dist = e.scores.map(\.patchDistance)
+    let (input, l1, cgan, l1c) = (0, l1Index + 1, cganIndex + 1, l1CGANIndex + 1)
+    let mostFaithful = psnr.indices.max { psnr[$0] < psnr[$1] }!, mostRealistic = dist.indices.min { dist[$0] < dist[$1] }!
+    ctx.say("most faithful (highest PSNR): \(e.names[mostFaithful]); most realistic (lowest patch distance): \(e.names[mostRealistic])")
+    ctx.say("adding the cGAN term to L1 moved the model \(f2(psnr[l1c] - psnr[l1])) dB in PSNR and \(f1(100 * (dist[l1c] / dist[l1] - 1))) % in patch distance")
+    ctx.say(dist[cgan] > dist[input]
+        ? "the cGAN without L1 is neither faithful nor realistic here: its artefacts are patches no photo has, further from real patches than the input's (\(f3(100 * dist[cgan])) vs \(f3(100 * dist[input])))"
+        : "the cGAN without L1 is more realistic than the input (patch distance \(f3(100 * dist[cgan])) vs \(f3(100 * dist[input]))) but the least faithful model")
 }
 
 lesson.markdown("""
@@ -544,9 +550,9 @@ lesson.markdown("""
 
     The radially averaged power spectrum shows how much of an image's energy sits at each spatial
     frequency; here each model's, divided by the originals', on a log axis (1: the originals'
-    amount). Shrinking ×4 deletes everything above 1/8 cycle per pixel; L1 restores a little
-    of it; the adversarial term fills the high frequencies back in — with the right amount of
-    energy, not necessarily the right content.
+    amount). Shrinking ×4 deletes most of what lies above 1/8 cycle per pixel (the dotted line).
+    How much each model puts back at high frequencies — the right amount of energy, not
+    necessarily the right content — is printed below the figure.
     """)
 
 lesson.cell("Power spectra", uses: [evaluation]) { ctx in
@@ -556,7 +562,7 @@ lesson.cell("Power spectra", uses: [evaluation]) { ctx in
     try ctx.figure("power_spectra", width: 1400, height: 900, title: "Power spectrum relative to the originals' (held-out patches)") { fig in
         let ax = fig.axes()
         for (i, s) in e.scores.enumerated() {
-            ax.line(x: frequency, y: k.map { s.spectrum[$0] / e.target[$0] }, label: e.names[i], color: Palette.color(i))
+            ax.line(x: frequency, y: k.map { s.spectrum[$0] / e.target[$0] }, label: i == 0 ? e.names[0] : variants[i - 1].config.name, color: Palette.color(i))
         }
         ax.hline(1, label: "originals")
         ax.vline(1 / Double(2 * factor), label: "input's Nyquist (1/8)", color: .ink, style: .dotted)
@@ -566,11 +572,15 @@ lesson.cell("Power spectra", uses: [evaluation]) { ctx in
         ax.legend = .bottomLeft
     }
     let high = k.filter { Double($0) / Double(patch) > 0.25 }
+    var ratios: [Double] = []
     for (i, s) in e.scores.enumerated() {
         let ratio = mean(high.map { s.spectrum[$0] / e.target[$0] })
         ctx.metric("\(e.keys[i])_high_frequency_power_ratio", ratio)
         ctx.say("\(e.names[i]): mean power above 1/4 cycle per pixel \(f3(ratio)) × the originals'")
+        ratios.append(ratio)
     }
+    let (l1, l1c) = (l1Index + 1, l1CGANIndex + 1)
+    ctx.say("the cGAN term puts back \(f1(ratios[l1c] / ratios[l1]))× the high-frequency power of L1 alone")
 }
 
 // MARK: - 5. What the discriminators read
@@ -659,7 +669,8 @@ lesson.markdown("""
     Left: the L1 distance to the target on the training batches (smoothed). Middle: held-out
     PSNR during training — the black segment is the shared L1 pre-training, then each objective
     goes its own way. Right: the discriminators' loss; 2 log 2 ≈ 1.386 is the value when D
-    cannot tell real from generated at all (it outputs ½ everywhere).
+    cannot tell real from generated at all (it outputs ½ everywhere); its colours are those of the
+    other panels.
     """)
 
 /// A centred moving average over `window` values (shorter at the ends).
@@ -694,7 +705,7 @@ lesson.cell("Training curves", uses: [data, pretrained, objectives], data: photo
         axes[1].title = "held-out PSNR"
         axes[2].ylabel = "D loss (BCE, real + fake)"
         axes[2].title = "D loss (dashed: 2 log 2, chance)"
-        axes[2].legend = .bottomLeft
+        axes[2].legend = .hidden
     }
 }
 
@@ -774,9 +785,9 @@ lesson.cell("Deblurring with the same recipe", uses: [deblurring], data: photoFi
 lesson.markdown("""
     ## What to take away
 
-    - **PSNR and SSIM reward the average.** L1 alone scores best on both (the lesson checks
-      this) while its outputs keep less than half of the originals' fine detail: where the
-      answer is uncertain, the best guess in the mean is a blur.
+    - **PSNR and SSIM reward the average.** L1 alone beats L1 + cGAN on PSNR while its outputs
+      keep less than half of the originals' fine detail (both checked above): where the answer is
+      uncertain, the best guess in the mean is a blur.
     - **The adversarial term buys realism, not fidelity.** Adding the cGAN term moves the model
       along the perception–distortion trade-off: its patches and its power spectrum come closer
       to the originals', at a cost in PSNR. That is why pix2pix — and DeblurGAN next — pair a GAN
