@@ -58,6 +58,13 @@ public final class Axes {
         line(x: y.indices.map(Double.init), y: y, label: label, color: color, style: style, width: width, marker: marker)
     }
 
+    /// A shaded band between lower[i] and upper[i] over x[i] — a spread (± one sd) around a line
+    /// drawn on top of it. Not in the legend: the line it surrounds is. Non-finite values split it.
+    public func band(x: [Double], lower: [Double], upper: [Double], color: Color, alpha: Double = 0.18) {
+        precondition(x.count == lower.count && x.count == upper.count, "band needs as many lower and upper values as x values")
+        marks.append(BandMark(x: x, lower: lower, upper: upper, color: color.withAlpha(alpha)))
+    }
+
     /// Points at (x[i], y[i]). `size` is the marker diameter in pixels (at 1600×900); lower
     /// `alpha` shows density where thousands of samples overlap.
     public func scatter(x: [Double], y: [Double], label: String? = nil, color: Color? = nil,

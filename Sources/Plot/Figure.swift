@@ -24,7 +24,7 @@ public final class Figure {
 
     private enum Content {
         case empty
-        case axes([[Axes]], shareX: Bool, shareY: Bool)
+        case axes([[Axes]], shareX: Bool, shareY: Sharing)
         case images(ImageGrid)
     }
     private var content = Content.empty
@@ -39,6 +39,14 @@ public final class Figure {
     /// A `rows`×`cols` grid of axes (small multiples), indexed `[row][col]`. Shared axes get
     /// common limits, and only the outer row/column shows their tick labels and axis label.
     public func subplots(rows: Int, cols: Int, shareX: Bool = false, shareY: Bool = false) -> [[Axes]] {
+        subplots(rows: rows, cols: cols, shareX: shareX, shareY: shareY ? .all : .none)
+    }
+
+    /// Which panels share their y limits: none, all, or those of one row (a row per quantity, a
+    /// column per run); only the first column shows shared y tick labels.
+    public enum Sharing: Sendable { case none, all, rows }
+
+    public func subplots(rows: Int, cols: Int, shareX: Bool = false, shareY: Sharing) -> [[Axes]] {
         let grid = (0 ..< max(rows, 1)).map { _ in (0 ..< max(cols, 1)).map { _ in Axes() } }
         content = .axes(grid, shareX: shareX, shareY: shareY)
         return grid
@@ -150,20 +158,21 @@ public final class Figure {
     /// Lays out the subplots so their plot areas line up and have equal sizes, as small
     /// multiples should: each column gets the widest left and right margins of its axes, each
     /// row the tallest top and bottom margins, and the remaining room is shared equally.
-    private func drawAxes(_ grid: [[Axes]], shareX: Bool, shareY: Bool, in area: Rect, _ painter: Painter) {
+    private func drawAxes(_ grid: [[Axes]], shareX: Bool, shareY: Sharing, in area: Rect, _ painter: Painter) {
         let rows = grid.count, cols = grid[0].count
         let limits = grid.map { $0.map(AxesLayout.dataLimits) }
         let all = limits.flatMap { $0 }
         func union(_ ranges: [(Double, Double)]) -> (Double, Double) { (ranges.map(\.0).min()!, ranges.map(\.1).max()!) }
-        let sharedX = union(all.map(\.x)), sharedY = union(all.map(\.y))
+        let sharedX = union(all.map(\.x)), sharedY = union(all.map(\.y)), rowY = limits.map { union($0.map(\.y)) }
 
         let uniformW = area.width / Double(cols), uniformH = area.height / Double(rows)
         var layouts = grid.indices.map { r in grid[r].indices.map { c in
             var layout = AxesLayout(grid[r][c], painter: painter,
-                                    x: shareX ? sharedX : limits[r][c].x, y: shareY ? sharedY : limits[r][c].y)
+                                    x: shareX ? sharedX : limits[r][c].x,
+                                    y: shareY == .all ? sharedY : shareY == .rows ? rowY[r] : limits[r][c].y)
             layout.showXTickLabels = !shareX || r == rows - 1
             layout.showXLabel = layout.showXTickLabels
-            layout.showYTickLabels = !shareY || c == 0
+            layout.showYTickLabels = shareY == .none || c == 0
             layout.showYLabel = layout.showYTickLabels
             layout.legendMayGoOutside = rows * cols == 1
             layout.fit(in: Rect(x: area.x + Double(c) * uniformW, y: area.y + Double(r) * uniformH, width: uniformW, height: uniformH))

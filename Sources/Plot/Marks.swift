@@ -124,6 +124,29 @@ struct LineMark: Mark {
     func footprint(_ t: Transform) -> [Point] { Footprint.along(points(t)) }
 }
 
+struct BandMark: Mark {
+    var x: [Double], lower: [Double], upper: [Double], color: Color
+
+    var xValues: [Double] { x + x }
+    var yValues: [Double] { lower + upper }
+
+    /// Runs of consecutive indices where both edges can be drawn, each as one closed polygon.
+    func polygons(_ t: Transform) -> [[Point]] {
+        var out: [[Point]] = [], low: [Point] = [], high: [Point] = []
+        for i in x.indices {
+            if let a = t(x[i], lower[i]), let b = t(x[i], upper[i]) { low.append(a); high.append(b); continue }
+            if low.count > 1 { out.append(low + high.reversed()) }
+            low = []; high = []
+        }
+        if low.count > 1 { out.append(low + high.reversed()) }
+        return out
+    }
+
+    func draw(_ p: Painter, _ t: Transform) { for polygon in polygons(t) { p.polygon(polygon, fill: color) } }
+
+    func footprint(_ t: Transform) -> [Point] { polygons(t).flatMap { Footprint.along($0) } }
+}
+
 struct ScatterMark: Mark {
     var x: [Double], y: [Double]
     var label: String?, color: Color, size: Double, marker: Marker

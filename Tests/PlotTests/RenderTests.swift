@@ -56,6 +56,20 @@ import Testing
         #expect(!bitmap.isReddish(bitmap.width - px, bitmap.height - py))
     }
 
+    @Test func bandFillsBetweenItsEdgesAndNowhereElse() throws {
+        let fig = Figure(width: 500, height: 400)
+        let ax = fig.axes()
+        ax.grid = false
+        ax.xlim = 0 ... 1; ax.ylim = 0 ... 1
+        ax.band(x: [0, 1], lower: [0.4, 0.4], upper: [0.6, 0.6], color: red, alpha: 1)
+        let bitmap = try Bitmap(fig)
+        let frame = bitmap.frame(around: bitmap.width / 2, bitmap.height / 4)
+        func row(_ y: Double) -> Int { Int((Double(frame.bottom) - y * Double(frame.bottom - frame.top)).rounded()) }
+        let cx = (frame.left + frame.right) / 2
+        #expect(bitmap.matches(cx, row(0.5), red, tolerance: 10))
+        #expect(!bitmap.isReddish(cx, row(0.7)) && !bitmap.isReddish(cx, row(0.3)))
+    }
+
     @Test func heatmapCornersHaveTheColormapEnds() throws {
         let fig = Figure(width: 500, height: 400)
         let ax = fig.axes()
