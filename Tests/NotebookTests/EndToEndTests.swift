@@ -71,6 +71,23 @@ import Testing
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4 5 3 True True")
     }
 
+    /// Whether Python can import nbconvert (Scripts/test installs it).
+    static let hasNbconvert = (try? runTool("/usr/bin/env", ["python3", "-c", "import nbconvert"]).status) == 0
+
+    /// The notebook also converts with `jupyter nbconvert --to html`, its figure inline.
+    @Test(.enabled(if: EndToEndTests.hasNbconvert, "nbconvert cannot be imported here (python3 -m pip install nbconvert)"))
+    func theNotebookConvertsToHTMLWithNbconvert() throws {
+        let out = try temporaryFolder("fixture")
+        #expect(try runFixture(out).status == 0)
+        let html = out.appendingPathComponent("nbconvert.html")
+        let convert = try runTool("/usr/bin/env", ["python3", "-m", "nbconvert", "--to", "html", "--output", html.path,
+                                                   out.appendingPathComponent("notebook-fixture.ipynb").path])
+        #expect(convert.status == 0, "nbconvert: \(convert.error)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 1, "the fixture's one figure, inline")
+        #expect(page.contains("first 5 squares: 0, 1, 4, 9, 16"), "the printed output")
+    }
+
     @Test func unchangedCellsAreCachedAndReplayed() throws {
         let out = try temporaryFolder("fixture")
         let first = try runFixture(out)
