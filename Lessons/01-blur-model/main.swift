@@ -56,19 +56,10 @@ func commonSide(_ kernels: [Kernel]) -> Int {
     return m % 2 == 1 ? m : m + 1
 }
 
-func f1(_ v: Double) -> String { String(format: "%.1f", v) }
-func f2(_ v: Double) -> String { String(format: "%.2f", v) }
-func f3(_ v: Double) -> String { String(format: "%.3f", v) }
-
 /// "PSNR / SSIM" of `image` against `reference`, for captions.
 func quality(_ image: Image, _ reference: Image) -> (psnr: Double, ssim: Double, caption: String) {
     let p = Metrics.psnr(image, reference), s = Metrics.ssim(image, reference)
     return (p, s, "\(f1(p)) dB / SSIM \(f3(s))")
-}
-
-/// Throws if a claim the lesson makes in its prose does not hold for the numbers just computed.
-func claim(_ holds: Bool, _ what: String) throws {
-    if !holds { throw CellError("the lesson claims \(what), but the computation disagrees") }
 }
 
 /// The photo a cell works on: full size, or area-downscaled by `factor` in quick mode.
@@ -404,8 +395,8 @@ lesson.markdown("""
     path 1.5× too long (a misjudged exposure) and the true path turned by 30°.
 
     Look for: with the true kernel, edges come back (the camera and the face in the enlarged box);
-    with a wrong kernel, both methods add ghost edges and ringing instead — a wrong kernel is
-    often worse than no deblurring at all.
+    with a wrong kernel, both methods add ghost edges and ringing instead, and can end worse than
+    no deblurring at all (the cell counts how often).
     """)
 
 lesson.cell("Wiener and Richardson–Lucy with true and wrong kernels", uses: [scene, sweep], data: ["Data/camera.png"]) { ctx in
@@ -475,6 +466,9 @@ lesson.cell("Wiener and Richardson–Lucy with true and wrong kernels", uses: [s
     let worstWrong = results.dropFirst().flatMap { [$0.wiener.q.psnr, $0.rl.q.psnr] }.min()!
     ctx.say("True kernel: Wiener +\(f1(t.wiener.q.psnr - input.psnr)) dB, RL +\(f1(t.rl.q.psnr - input.psnr)) dB over the input.")
     ctx.say("Worst wrong-kernel result: \(f1(worstWrong)) dB, \(worstWrong < input.psnr ? "below" : "above") the blurred input's \(f1(input.psnr)) dB.")
+    let below = results.dropFirst().flatMap { [$0.wiener.q.psnr, $0.rl.q.psnr] }.filter { $0 < input.psnr }.count
+    ctx.metric("wrong_kernel_results_below_input", Double(below))
+    ctx.say("\(below) of the 4 wrong-kernel results are below the blurred input\(below >= 2 ? ": a wrong kernel is often worse than no deblurring" : below == 1 ? "" : ": here a wrong kernel still helps a little").")
 }
 
 // MARK: - 6. The regularisation trade-off
@@ -488,8 +482,8 @@ lesson.markdown("""
     Look for: each Wiener curve rises and falls — small NSR lets noise through (it is divided by
     a tiny |K|), large NSR stops deblurring — and its peak moves right as σ grows. Richardson–Lucy
     shows *semi-convergence*: PSNR climbs, peaks, and then falls as the iteration starts fitting
-    the noise; the noisier the input, the earlier the peak (at the lowest noise levels it has not
-    peaked yet when the sweep stops). Without the sharp image (which a real user does not have)
+    the noise; the noisier the input, the earlier the peak (the cell says whether the lowest noise
+    level has peaked before the sweep stops). Without the sharp image (which a real user does not have)
     the peak cannot be seen, so the stopping point is a guess.
     """)
 
@@ -537,7 +531,13 @@ lesson.cell("Regularisation trade-off", uses: [sweep], data: ["Data/camera.png"]
     try claim(high.bestIterations < low.bestIterations, "noisier input needs fewer Richardson–Lucy iterations")
     try claim(high.bestIterations < high.rlPSNR.count && high.rlPSNR.last! < high.rl.psnr - 0.5,
               "Richardson–Lucy semi-converges at the highest noise level (PSNR falls after its peak)")
-    ctx.say("At σ = \(high.sigma), RL peaks after \(high.bestIterations) iterations and loses \(f1(high.rl.psnr - high.rlPSNR.last!)) dB by iteration \(high.rlPSNR.count).")
+    ctx.say("At σ = \(high.sigma), RL peaks after \(high.bestIterations) iteration\(high.bestIterations == 1 ? "" : "s") and loses \(f1(high.rl.psnr - high.rlPSNR.last!)) dB by iteration \(high.rlPSNR.count).")
+    ctx.say(low.bestIterations == low.rlPSNR.count
+        ? "At σ = \(low.sigma) it is still rising at iteration \(low.rlPSNR.count), where the sweep stops."
+        : "At σ = \(low.sigma) it peaks after \(low.bestIterations) iterations.")
+    let inside = sw.points.filter { p in p.bestNSR > sw.nsrGrid.first! && p.bestNSR < sw.nsrGrid.last! }.count
+    let rising = zip(sw.points, sw.points.dropFirst()).allSatisfy { $1.bestNSR >= $0.bestNSR }
+    ctx.say("Wiener's best NSR lies inside the grid for \(inside) of \(sw.points.count) noise levels and \(rising ? "rises with σ at every step" : "does not rise at every step of σ").")
 }
 
 // MARK: - 7. PSNR against noise
@@ -549,13 +549,13 @@ lesson.markdown("""
     plus Wiener with the textbook rule NSR = σ² / var(I_B) (no oracle; it needs only σ).
 
     Look for: at low noise both methods gain many dB over the input; the gain shrinks as σ grows,
-    because every method must trade noise amplification against remaining blur, until at the
-    highest noise levels deblurring hardly helps or even hurts. SSIM tells the same story more
-    harshly (amplified noise destroys local structure), so its crossover comes at lower noise.
-    The textbook Wiener rule is far worse than the tuned one: σ²/var(I_B) compares the noise with
-    the *average* signal power, but natural images have most of their power at low frequencies
-    (roughly 1/|ω|²), so at the high frequencies deblurring must restore the true signal-to-noise
-    ratio is much lower and the rule under-regularises badly.
+    because every method must trade noise amplification against remaining blur. SSIM is harsher
+    (amplified noise destroys local structure), so it can cross below the input at lower noise
+    than PSNR does; the cell says where each crosses. The textbook Wiener rule σ²/var(I_B)
+    compares the noise with the *average* signal power, but natural images have most of their
+    power at low frequencies (roughly 1/|ω|²), so at the high frequencies deblurring must restore
+    the true signal-to-noise ratio is much lower: expect the rule to under-regularise (an NSR
+    below the tuned one) and lose to it.
     """)
 
 lesson.cell("PSNR against noise level", uses: [sweep], data: ["Data/camera.png"]) { ctx in
@@ -596,7 +596,19 @@ lesson.cell("PSNR against noise level", uses: [sweep], data: ["Data/camera.png"]
     let gainLow = max(low.wiener.psnr, low.rl.psnr) - low.input.psnr
     let gainHigh = max(high.wiener.psnr, high.rl.psnr) - high.input.psnr
     try claim(gainHigh < gainLow, "the gain from deconvolution shrinks as the noise grows")
-    ctx.say("Best gain over the input: \(f1(gainLow)) dB at σ = \(low.sigma), \(f1(gainHigh)) dB at σ = \(high.sigma).")
+    ctx.say("Best gain over the input: \(f1(gainLow)) dB at σ = \(low.sigma), \(f1(gainHigh)) dB at σ = \(high.sigma)"
+            + (gainHigh > 1 ? "." : gainHigh > 0 ? ": at the highest noise deblurring hardly helps." : ": at the highest noise it hurts."))
+    // Where the best method first falls below the input, in SSIM and in PSNR.
+    func crossing(_ best: (SweepPoint) -> Double, _ input: (SweepPoint) -> Double) -> Double? {
+        sw.points.first { best($0) < input($0) }?.sigma
+    }
+    let ssimCross = crossing({ max($0.wiener.ssim, $0.rl.ssim) }, { $0.input.ssim })
+    let psnrCross = crossing({ max($0.wiener.psnr, $0.rl.psnr) }, { $0.input.psnr })
+    func at(_ sigma: Double?) -> String { sigma.map { "σ = \($0)" } ?? "no σ up to \(high.sigma)" }
+    ctx.say("The best method falls below the input in SSIM at \(at(ssimCross)), in PSNR at \(at(psnrCross)).")
+    let under = sw.points.filter { $0.textbookNSR < $0.bestNSR }.count
+    let loss = mean(sw.points.map { $0.wiener.psnr - $0.wienerTextbook.psnr })
+    ctx.say("The textbook rule's NSR is below the tuned one at \(under) of \(sw.points.count) noise levels and loses \(f1(loss)) dB to it on average.")
 }
 
 // MARK: - 8. Why blind deblurring is hard

@@ -85,21 +85,6 @@ func raster(_ image: Image) -> RasterImage {
     RasterImage(pixels: image.pixels, channels: image.channels, height: image.height, width: image.width)
 }
 
-/// Throws if a claim the lesson makes in its prose does not hold for the numbers just computed.
-func claim(_ holds: Bool, _ what: String) throws {
-    if !holds { throw CellError("the lesson claims \(what), but the computation disagrees") }
-}
-
-func f1(_ v: Double) -> String { String(format: "%.1f", v) }
-func f2(_ v: Double) -> String { String(format: "%.2f", v) }
-func f3(_ v: Double) -> String { String(format: "%.3f", v) }
-
-func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
-func sd(_ v: [Double]) -> Double {
-    let m = mean(v)
-    return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(max(v.count - 1, 1))).squareRoot()
-}
-
 /// The measured search for the task (see the "How the task was chosen" cell).
 let taskTrials = "Data/cgan-task-trials.csv"
 
@@ -213,7 +198,7 @@ lesson.cell("The training pairs", uses: [data], data: photoFiles) { ctx in
         }
     }
     let all = zip(x, y).map { Metrics.psnr($0, $1) }
-    ctx.say("\(d.train.count) training pairs, \(d.test.count) held-out pairs (coffee, camera); input PSNR on the training pairs \(f1(mean(all))) ± \(f1(sd(all))) dB")
+    ctx.say("\(d.train.count) training pairs, \(d.test.count) held-out pairs (coffee, camera); input PSNR on the training pairs \(f1(mean(all))) ± \(f1(MeanSD(all).sd)) dB")
     ctx.metric("train_pairs", Double(d.train.count))
     ctx.metric("train_input_psnr_mean", mean(all))
 }
@@ -312,14 +297,8 @@ func startingFrom(_ weights: [[Float]], _ ctx: CellContext) -> UNetGenerator {
 /// finish in little more than half the time. Progress counts the steps of all of them.
 func trainSideBySide(_ runs: [(config: Pix2PixConfig, generator: UNetGenerator)], train pairs: Pairs, test: Pairs,
                      steps: Int, offset: Int, seed: UInt64, label: String, _ ctx: CellContext) throws -> [Trained] {
-    let lock = NSLock()
-    var done = 0
-    let progress: (Int) throws -> Void = { _ in
-        try lock.withLock {
-            done += 1
-            try ctx.progress(done, of: steps * runs.count, label: label)
-        }
-    }
+    let shared = ctx.sharedProgress(of: steps * runs.count, label: label)
+    let progress: (Int) throws -> Void = { _ in try shared(1) }
     return try Engine.sideBySide(runs.map { run in {
         try train(run.config, generator: run.generator, train: pairs, test: test, steps: steps, offset: offset, seed: seed, ctx, progress: progress)
     } })
@@ -468,8 +447,8 @@ lesson.cell("Results and metrics", uses: [data, evaluation, objectives], data: p
     var rows: [[Any]] = []
     var table = "| model | PSNR (dB) | SSIM | patch distance (×100) | gradient energy / original |\n|---|---|---|---|---|\n"
     for (i, s) in e.scores.enumerated() {
-        rows.append([e.names[i], mean(s.psnr), sd(s.psnr), mean(s.ssim), sd(s.ssim), s.patchDistance, mean(s.energy), sd(s.energy)])
-        table += "| \(e.names[i]) | \(f2(mean(s.psnr))) ± \(f2(sd(s.psnr))) | \(f3(mean(s.ssim))) ± \(f3(sd(s.ssim))) | \(f3(100 * s.patchDistance)) | \(f2(mean(s.energy))) ± \(f2(sd(s.energy))) |\n"
+        rows.append([e.names[i], mean(s.psnr), MeanSD(s.psnr).sd, mean(s.ssim), MeanSD(s.ssim).sd, s.patchDistance, mean(s.energy), MeanSD(s.energy).sd])
+        table += "| \(e.names[i]) | \(f2(mean(s.psnr))) ± \(f2(MeanSD(s.psnr).sd)) | \(f3(mean(s.ssim))) ± \(f3(MeanSD(s.ssim).sd)) | \(f3(100 * s.patchDistance)) | \(f2(mean(s.energy))) ± \(f2(MeanSD(s.energy).sd)) |\n"
         ctx.metric("\(e.keys[i])_psnr", mean(s.psnr))
         ctx.metric("\(e.keys[i])_ssim", mean(s.ssim))
         ctx.metric("\(e.keys[i])_patch_distance", s.patchDistance)

@@ -1,6 +1,7 @@
 import Autograd
 import DeblurGAN
 import Foundation
+import GANKit
 import Imaging
 import NN
 import Notebook
@@ -31,25 +32,8 @@ func loadPhotos(_ ctx: CellContext, _ paths: [String]) throws -> [Image] {
     try paths.map { try PNG.read(ctx.data($0).path) }
 }
 
-func f1(_ v: Double) -> String { String(format: "%.1f", v) }
-func f2(_ v: Double) -> String { String(format: "%.2f", v) }
-func f3(_ v: Double) -> String { String(format: "%.3f", v) }
-func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + f2(v) }
-
-/// Throws if a claim the lesson makes in its prose does not hold for the numbers just computed.
-func claim(_ holds: Bool, _ what: String) throws {
-    if !holds { throw CellError("the lesson claims \(what), but the computation disagrees") }
-}
-
 func raster(_ image: Image) -> RasterImage {
     RasterImage(pixels: image.pixels, channels: image.channels, height: image.height, width: image.width)
-}
-
-/// Mean and (sample) standard deviation.
-func meanSD(_ v: [Double]) -> (mean: Double, sd: Double) {
-    let m = v.reduce(0, +) / Double(max(v.count, 1))
-    let s = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
-    return (m, s)
 }
 
 lesson.markdown("""
@@ -135,7 +119,6 @@ lesson.markdown("""
     training crop and its parameter count. The paper's networks must have 11,378,179 and 2,764,737
     parameters (the official code's counts); the lesson checks that.
     """)
-
 
 lesson.cell("Layer by layer: the lesson's and the paper's networks") { ctx in
     var csv: [[Any]] = []
@@ -362,14 +345,14 @@ func heldOutCrops(_ ctx: CellContext, count: Int, size: Int, seed: UInt64) throw
 
 func meanPSNR(_ generator: ResnetGenerator, _ crops: [BlurPatchDataset.Sample]) -> Double {
     let d = Deblurrer(generator: generator)
-    return meanSD(crops.map { Metrics.psnr(d.deblur(image: $0.blurred), $0.sharp) }).mean
+    return MeanSD(crops.map { Metrics.psnr(d.deblur(image: $0.blurred), $0.sharp) }).mean
 }
 
 let trained = lesson.shared("trained model") { ctx -> TrainedModel in
     let config = ctx.quick ? DeblurGANConfig.quick : .lesson
     let batches = DeblurRecipe.batches(try loadPhotos(ctx, trainingPhotos), config: config, seed: ctx.seed &+ 17)
     let validation = try heldOutCrops(ctx, count: ctx.pick(quick: 4, full: 8), size: ctx.pick(quick: 64, full: 128), seed: ctx.seed &+ 1000)
-    let baseline = meanSD(validation.map { Metrics.psnr($0.blurred, $0.sharp) }).mean
+    let baseline = MeanSD(validation.map { Metrics.psnr($0.blurred, $0.sharp) }).mean
     let every = ctx.pick(quick: 10, full: 250)
     let folder = ctx.outFolder.path
     let path = folder + "/" + (ctx.quick ? "deblurgan-quick.safetensors" : TrainedCheckpoint.fileName)
@@ -581,7 +564,7 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
     var table = "| method | PSNR (dB) | gain over blurred (dB) | crops improved | SSIM | sharpness ratio |\n|---|---|---|---|---|---|\n"
     var rows: [[Any]] = []
     for m in e.methods {
-        let p = meanSD(m.psnr), s = meanSD(m.ssim), g = meanSD(zip(m.psnr, base.psnr).map { $0 - $1 }), q = meanSD(m.sharpness)
+        let p = MeanSD(m.psnr), s = MeanSD(m.ssim), g = MeanSD(zip(m.psnr, base.psnr).map { $0 - $1 }), q = MeanSD(m.sharpness)
         let improved = zip(m.psnr, base.psnr).filter { $0 > $1 }.count
         table += "| \(m.name) | \(f2(p.mean)) ± \(f2(p.sd)) | \(signed(g.mean)) ± \(f2(g.sd)) | \(m.name == base.name ? "—" : "\(improved) / \(m.psnr.count)") | "
             + "\(f3(s.mean)) ± \(f3(s.sd)) | \(f2(q.mean)) |\n"
@@ -612,10 +595,10 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
     for m in e.methods {
         let key = m.name.lowercased().replacingOccurrences(of: "deblurgan, ", with: "deblurgan_").replacingOccurrences(of: ", ", with: "_")
             .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "–", with: "_").replacingOccurrences(of: "°", with: "")
-        ctx.metric("\(key)_psnr_gain_db", meanSD(zip(m.psnr, base.psnr).map { $0 - $1 }).mean)
+        ctx.metric("\(key)_psnr_gain_db", MeanSD(zip(m.psnr, base.psnr).map { $0 - $1 }).mean)
     }
     guard let liveScore = e.method(live) else { return }
-    let gain = meanSD(zip(liveScore.psnr, base.psnr).map { $0 - $1 }).mean
+    let gain = MeanSD(zip(liveScore.psnr, base.psnr).map { $0 - $1 }).mean
     let share = Double(zip(liveScore.psnr, base.psnr).filter { $0 > $1 }.count) / Double(base.psnr.count)
     if ctx.quick {
         ctx.say("Quick mode: a 40-step tiny model — this run proves the pipeline, not the gain.")
@@ -626,7 +609,7 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
                 + (gain >= liveTarget && share >= 0.8 ? "reached." : "NOT reached by this budget."))
     }
     if let s = e.method(shippedName) {
-        let g = meanSD(zip(s.psnr, base.psnr).map { $0 - $1 }).mean
+        let g = MeanSD(zip(s.psnr, base.psnr).map { $0 - $1 }).mean
         ctx.say("The shipped model gains \(String(format: "%+.3f", g)) dB; its target is ≥ +\(f1(shippedTarget)) dB: " + (g >= shippedTarget ? "reached." : "not reached yet."))
     }
 }
@@ -691,10 +674,10 @@ lesson.cell("Gain by blur strength", uses: [evaluation], data: trainingData + [S
     var gains: [[Double]] = shown.map { _ in [] }, rows: [[Any]] = []
     for bin in strengthBins {
         let idx = e.crops.indices.filter { bin.range.contains(e.crops[$0].pathLength) }
-        let blurred = meanSD(idx.map { base.psnr[$0] }).mean
+        let blurred = MeanSD(idx.map { base.psnr[$0] }).mean
         var cells: [String] = []
         for (k, m) in shown.enumerated() {
-            let g = idx.isEmpty ? .nan : meanSD(idx.map { m.psnr[$0] - base.psnr[$0] }).mean
+            let g = idx.isEmpty ? .nan : MeanSD(idx.map { m.psnr[$0] - base.psnr[$0] }).mean
             gains[k].append(g)
             cells.append(signed(g))
         }
@@ -791,29 +774,29 @@ lesson.cell("Content only vs + WGAN-GP", uses: [evaluation], data: trainingData 
     let base = e.methods[0]
     let ms = [base, before, after]
     var table = "| generator | PSNR (dB) | SSIM | sharpness ratio (1 = sharp) |\n|---|---|---|---|\n"
-    for m in ms { table += "| \(m.name) | \(f2(meanSD(m.psnr).mean)) | \(f3(meanSD(m.ssim).mean)) | \(f2(meanSD(m.sharpness).mean)) |\n" }
+    for m in ms { table += "| \(m.name) | \(f2(MeanSD(m.psnr).mean)) | \(f3(MeanSD(m.ssim).mean)) | \(f2(MeanSD(m.sharpness).mean)) |\n" }
     ctx.say(table)
     try ctx.text("adversarial_ablation", table)
     try ctx.csv("adversarial_ablation", header: ["generator", "psnr", "ssim", "sharpness_ratio"],
-                rows: ms.map { [$0.name, meanSD($0.psnr).mean, meanSD($0.ssim).mean, meanSD($0.sharpness).mean] })
+                rows: ms.map { [$0.name, MeanSD($0.psnr).mean, MeanSD($0.ssim).mean, MeanSD($0.sharpness).mean] })
     try ctx.figure("adversarial_ablation", height: 750, title: "The adversarial phase: content loss alone vs + WGAN-GP, same run") { fig in
         let ax = fig.subplots(rows: 1, cols: 3)
         let names = ["content only", "+ WGAN-GP"]
         // Gains over the blurred input, so differences of hundredths are not lost on an axis from 0.
         for (a, f, label) in [(ax[0][0], { (m: MethodScore) in m.psnr }, "PSNR gain over blurred (dB)"),
                               (ax[0][1], { (m: MethodScore) in m.ssim }, "SSIM gain over blurred")] {
-            a.bars(categories: names, values: [[before, after].map { meanSD(f($0)).mean - meanSD(f(base)).mean }], labels: [label], showValues: true)
+            a.bars(categories: names, values: [[before, after].map { MeanSD(f($0)).mean - MeanSD(f(base)).mean }], labels: [label], showValues: true)
             a.hline(0, label: "blurred input", color: .ink, style: .solid)
             a.title = label
             a.legend = .hidden
         }
         let q = ax[0][2]
-        q.bars(categories: ["blurred"] + names, values: [ms.map { meanSD($0.sharpness).mean }], labels: ["sharpness ratio"], showValues: true)
+        q.bars(categories: ["blurred"] + names, values: [ms.map { MeanSD($0.sharpness).mean }], labels: ["sharpness ratio"], showValues: true)
         q.hline(1, label: "sharp", color: .ink)
         q.title = "sharpness ratio (1 = sharp)"
         q.legend = .hidden
     }
-    let dp = meanSD(after.psnr).mean - meanSD(before.psnr).mean, ds = meanSD(after.sharpness).mean - meanSD(before.sharpness).mean
+    let dp = MeanSD(after.psnr).mean - MeanSD(before.psnr).mean, ds = MeanSD(after.sharpness).mean - MeanSD(before.sharpness).mean
     // Changes this small are within what another seed would give: called "about the same".
     let psnrWord = abs(dp) < 0.05 ? "about the same PSNR" : dp > 0 ? "higher PSNR" : "lower PSNR"
     let sharpWord = abs(ds) < 0.02 ? "no crisper" : ds > 0 ? "crisper" : "smoother"

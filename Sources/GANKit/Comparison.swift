@@ -14,6 +14,9 @@ public struct GANComparison: Sendable {
     public var seeds: [UInt64]
     /// Generator steps at which samples are kept for the figure grid (0 and `steps` included).
     public var snapshotSteps: [Int]
+    /// Generator steps at which the metrics are measured for the summary's curves (a superset of
+    /// `snapshotSteps`).
+    public var curveSteps: [Int]
     public var width = 128
     public var depth = 3
     public var batchSize = 256
@@ -29,7 +32,8 @@ public struct GANComparison: Sendable {
     public var discriminatorLearningRateScale: Float = 10
     public var generatorLearningRateScale: Float = 1
 
-    /// `snapshots` columns evenly spaced from step 0 to `steps`.
+    /// `snapshots` columns evenly spaced from step 0 to `steps`, and curves measured at
+    /// 4·(snapshots − 1) + 1 evenly spaced steps.
     public init(variants: [GANLoss], data: ToyData, steps: Int, seeds: [UInt64], snapshots: Int = 5) {
         precondition(!variants.isEmpty && !seeds.isEmpty && steps > 0 && snapshots >= 2,
                      "a comparison needs variants, seeds, steps > 0 and at least two snapshots")
@@ -37,14 +41,16 @@ public struct GANComparison: Sendable {
         self.data = data
         self.steps = steps
         self.seeds = seeds
-        snapshotSteps = (0..<snapshots).map { Int((Double(steps) * Double($0) / Double(snapshots - 1)).rounded()) }
+        func evenlySpaced(_ count: Int) -> [Int] { (0..<count).map { Int((Double(steps) * Double($0) / Double(count - 1)).rounded()) } }
+        snapshotSteps = evenlySpaced(snapshots)
+        curveSteps = Array(Set(evenlySpaced(4 * (snapshots - 1) + 1) + snapshotSteps)).sorted()
     }
 
     /// The training configuration of one variant: everything but the loss and its optimiser is shared.
     public func config(for variant: GANLoss) -> GANConfig {
         var c = GANConfig(loss: variant, steps: steps)
         c.width = width; c.depth = depth; c.batchSize = batchSize; c.criticSteps = criticSteps
-        c.snapshotSteps = snapshotSteps
+        c.snapshotSteps = curveSteps
         c.snapshotSize = evaluationSize
         c.dOptimiser = c.dOptimiser.scaled(by: discriminatorLearningRateScale)
         c.gOptimiser = c.gOptimiser.scaled(by: generatorLearningRateScale)
@@ -69,20 +75,33 @@ public struct GANComparison: Sendable {
         let real = data.sample(evaluationSize, using: &evalRNG)
         let fake = trainer.samples()
         let finite = divergedAt == nil && fake.data.allSatisfy(\.isFinite)
-        var coverage: ModeCoverage?
-        if finite, let std = data.modeStd { coverage = ModeCoverage(samples: fake, modes: data.modes, std: std) }
+        let final = measure(fake, against: real, finite: finite)
         let tail = trainer.history.suffix(max(1, trainer.history.count / 10))
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
         return ComparisonRun(
             variant: variant.name, seed: seed, divergedAt: divergedAt,
-            modesCovered: coverage.map { Double($0.modesCovered) } ?? .nan,
+            modesCovered: final.modesCovered,
             modeCount: data.modes.count,
-            highQualityShare: coverage?.highQualityShare ?? .nan,
-            slicedWasserstein: finite ? Wasserstein.sliced(Self.points(real), Self.points(fake)) : .nan,
+            highQualityShare: final.highQualityShare,
+            slicedWasserstein: final.slicedWasserstein,
             generatorLoss: mean(tail.map { Double($0.generatorLoss) }),
             discriminatorLoss: mean(tail.map { Double(variant.totalDiscriminatorLoss($0.discriminator)) }),
             seconds: seconds,
-            snapshots: trainer.snapshots.map { ($0.step, Self.points($0.samples)) })
+            snapshots: trainer.snapshots.filter { snapshotSteps.contains($0.step) }.map { ($0.step, Self.points($0.samples)) },
+            curve: trainer.snapshots.map { snap in
+                let m = measure(snap.samples, against: real, finite: snap.samples.data.allSatisfy(\.isFinite))
+                return CurvePoint(step: snap.step, modesCovered: m.modesCovered, highQualityShare: m.highQualityShare,
+                                  slicedWasserstein: m.slicedWasserstein)
+            })
+    }
+
+    /// Modes covered, high-quality share (NaN without modes) and sliced W₁ of `fake` against `real`;
+    /// all NaN when the samples are not finite.
+    func measure(_ fake: Tensor, against real: Tensor, finite: Bool) -> (modesCovered: Double, highQualityShare: Double, slicedWasserstein: Double) {
+        guard finite else { return (.nan, .nan, .nan) }
+        let coverage = data.modeStd.map { ModeCoverage(samples: fake, modes: data.modes, std: $0) }
+        return (coverage.map { Double($0.modesCovered) } ?? .nan, coverage?.highQualityShare ?? .nan,
+                Wasserstein.sliced(Self.points(real), Self.points(fake)))
     }
 
     /// Every variant from every seed, variant by variant. `progress(done, total)` counts generator steps.
@@ -99,9 +118,7 @@ public struct GANComparison: Sendable {
         return ComparisonResult(comparison: self, runs: runs)
     }
 
-    static func points(_ t: Tensor) -> [(Double, Double)] {
-        (0..<t.shape[0]).map { (Double(t.data[2 * $0]), Double(t.data[2 * $0 + 1])) }
-    }
+    static func points(_ t: Tensor) -> [(Double, Double)] { GANKit.points(t) }
 }
 
 extension OptimiserChoice {
@@ -145,27 +162,16 @@ public struct ComparisonRun: Sendable {
     public let seconds: Double
     /// (generator step, samples) at the comparison's snapshot steps.
     public let snapshots: [(step: Int, points: [(Double, Double)])]
+    /// The metrics at the comparison's curve steps (until the run diverged).
+    public let curve: [CurvePoint]
 }
 
-/// Mean and sample standard deviation of the finite values among `values` (NaN when there are none).
-public struct MeanSD: Sendable, Equatable {
-    public let mean: Double
-    public let sd: Double
-    public let count: Int
-
-    public init(_ values: [Double]) {
-        let v = values.filter(\.isFinite)
-        count = v.count
-        let m = v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
-        mean = m
-        sd = v.count < 2 ? (v.isEmpty ? .nan : 0) : (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
-    }
-
-    /// "m ± s" with `digits` decimals, "–" when nothing was measured.
-    public func formatted(_ digits: Int) -> String {
-        guard mean.isFinite else { return "–" }
-        return String(format: "%.\(digits)f ± %.\(digits)f", mean, sd)
-    }
+/// A run's metrics at one generator step.
+public struct CurvePoint: Sendable {
+    public let step: Int
+    public let modesCovered: Double
+    public let highQualityShare: Double
+    public let slicedWasserstein: Double
 }
 
 /// The runs of a comparison, summarised per variant as a table and drawn as a snapshot grid.
@@ -246,8 +252,104 @@ public struct ComparisonResult: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    public static let curvesHeader = ["variant", "step", "runs", "modes_covered_mean", "modes_covered_sd",
+                                      "high_quality_mean", "high_quality_sd", "sliced_w1_mean", "sliced_w1_sd"]
+
+    /// Mean ± sd over seeds of the metrics at every curve step, per variant (runs that diverged
+    /// before a step do not count at it).
+    public var curveRows: [[Any]] {
+        comparison.variants.flatMap { v in
+            comparison.curveSteps.map { step -> [Any] in
+                let points = runs.filter { $0.variant == v.name }.compactMap { $0.curve.first { $0.step == step } }
+                return [v.name, step, points.count] + [\CurvePoint.modesCovered, \.highQualityShare, \.slicedWasserstein]
+                    .flatMap { key -> [Any] in let m = MeanSD(points.map { $0[keyPath: key] }); return [m.mean, m.sd] }
+            }
+        }
+    }
+
+    /// Mean ± sd over seeds of one metric of `variant` at the curve steps.
+    public func curve(_ variant: String, _ metric: KeyPath<CurvePoint, Double>) -> (steps: [Double], values: [MeanSD]) {
+        let r = runs.filter { $0.variant == variant }
+        let steps = comparison.curveSteps
+        return (steps.map(Double.init), steps.map { step in MeanSD(r.compactMap { $0.curve.first { $0.step == step }?[keyPath: metric] }) })
+    }
+
     /// A figure height that gives each variant's row of panels room at a 1600-pixel width.
     public static func gridHeight(rows: Int) -> Int { max(900, 110 + 250 * rows) }
+
+    /// A column per variant: the final samples of the run from `seeds[seedIndex]` on top, then
+    /// modes covered and sliced W₁ against generator step, mean (line) ± one sd (band) over the
+    /// seeds. Each row has one scale, so variants compare at a glance. Without modes (the swiss
+    /// roll) the modes row is left out.
+    public func drawSummary(_ figure: Figure, seedIndex: Int = 0, points: Int = 600) {
+        let c = comparison
+        let seed = c.seeds[seedIndex]
+        var metrics: [(label: String, key: KeyPath<CurvePoint, Double>)] = [("sliced W₁", \.slicedWasserstein)]
+        if !c.data.modes.isEmpty { metrics.insert(("modes (of \(c.data.modes.count))", \.modesCovered), at: 0) }
+        let axes = figure.subplots(rows: 1 + metrics.count, cols: c.variants.count, shareY: .rows)
+        let curves = c.variants.map { v in metrics.map { curve(v.name, $0.key) } }
+        let tops = metrics.indices.map { m in
+            curves.flatMap { $0[m].values.map { $0.mean + ($0.sd.isFinite ? $0.sd : 0) } }.filter(\.isFinite).max() ?? 1
+        }
+        let real = evaluationReal(seed: seed, count: 120)
+        for (col, variant) in c.variants.enumerated() {
+            let color = Palette.color(col)
+            let run = runs.first { $0.variant == variant.name && $0.seed == seed }
+            let top = axes[0][col]
+            drawSamples(top, run?.snapshots.last?.points ?? [], real: real, color: color, points: points)
+            top.title = variant.name
+            if let run, let at = run.divergedAt { top.text("diverged at step \(at)", x: 0, y: 0, align: .center) }
+            for (m, metric) in metrics.enumerated() {
+                let ax = axes[m + 1][col]
+                let (steps, values) = curves[col][m]
+                ax.band(x: steps, lower: values.map { $0.mean - $0.sd }, upper: values.map { $0.mean + $0.sd }, color: color)
+                ax.line(x: steps, y: values.map(\.mean), color: color, width: 2.5)
+                ax.xlim = 0 ... Double(c.steps)
+                ax.xticks([0, Double(c.steps)], labels: ["0", "\(c.steps)"])
+                if metric.key == \CurvePoint.modesCovered {
+                    ax.ylim = 0 ... Double(c.data.modes.count)
+                    ax.yticks(stride(from: 0, through: c.data.modes.count, by: max(1, c.data.modes.count / 4)).map(Double.init))
+                } else {
+                    ax.ylim = 0 ... tops[m] * 1.05
+                }
+                ax.legend = .hidden
+                if col == 0 { ax.ylabel = metric.label }
+                if m == metrics.count - 1 { ax.xlabel = "step" }
+            }
+        }
+        axes[0][0].ylabel = "final, seed \(seed)"
+    }
+
+    /// The figures' caption: these settings are not those of the mode-collapse lesson, so the two
+    /// need not agree on which variant collapses.
+    public var caption: String {
+        let c = comparison
+        return "Same budget for every variant: \(c.steps) generator steps, n_critic \(c.criticSteps), batch \(c.batchSize), "
+            + "the critic's learning rate \(formatScale(c.discriminatorLearningRateScale))× its reference. Modes covered: within 3σ; "
+            + "sliced W₁ to a fresh real sample (lower is better); shaded: ± 1 sd over seeds. "
+            + "Lesson 2's mode-collapse figures use Metz et al.'s settings instead (10,000 steps, one D step per G step, "
+            + "a generator 10× faster than D), so the two need not agree on which loss collapses."
+    }
+
+    /// The summary's height at the 1600-pixel width: three rows of panels.
+    public static let summaryHeight = 1000
+
+    /// The fresh real sample the metrics of the run from `seed` compare against (its first `count` points).
+    func evaluationReal(seed: UInt64, count: Int) -> [(Double, Double)] {
+        var rng = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
+        return GANComparison.points(comparison.data.sample(count, using: &rng))
+    }
+
+    /// Real samples in grey under the first `points` generated ones, on the data's square extent.
+    func drawSamples(_ ax: Axes, _ fake: [(Double, Double)], real: [(Double, Double)], color: Color, points: Int) {
+        let extent = comparison.data.plotExtent
+        ax.xlim = extent; ax.ylim = extent
+        ax.aspectEqual = true
+        ax.legend = .hidden
+        ax.scatter(x: real.map(\.0), y: real.map(\.1), color: Color(hex: 0xAAAAAA), size: 4, alpha: 0.5)
+        let p = fake.prefix(points).filter { extent.contains($0.0) && extent.contains($0.1) }
+        ax.scatter(x: p.map(\.0), y: p.map(\.1), color: color, size: 5, alpha: 0.7)
+    }
 
     /// Rows: variants; columns: snapshots over training, for the run from `seeds[seedIndex]`.
     /// Real samples in grey under the generated ones (the first `points` of each snapshot).
@@ -255,23 +357,16 @@ public struct ComparisonResult: Sendable {
         let seed = comparison.seeds[seedIndex]
         let steps = comparison.snapshotSteps
         let axes = figure.subplots(rows: comparison.variants.count, cols: steps.count, shareX: true, shareY: true)
-        var rng = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
-        let real = GANComparison.points(comparison.data.sample(120, using: &rng))
-        let extent = comparison.data.plotExtent
+        let real = evaluationReal(seed: seed, count: 120)
         for (row, variant) in comparison.variants.enumerated() {
             let run = runs.first { $0.variant == variant.name && $0.seed == seed }
             for (col, step) in steps.enumerated() {
                 let ax = axes[row][col]
-                ax.xlim = extent; ax.ylim = extent
-                ax.aspectEqual = true
-                ax.legend = .hidden
                 if row == 0 { ax.title = "step \(step)" }
                 if col == 0 { ax.ylabel = variant.name }
-                ax.scatter(x: real.map(\.0), y: real.map(\.1), color: Color(hex: 0xAAAAAA), size: 4, alpha: 0.5)
-                if let snap = run?.snapshots.first(where: { $0.step == step }) {
-                    let p = snap.points.prefix(points).filter { extent.contains($0.0) && extent.contains($0.1) }
-                    ax.scatter(x: p.map(\.0), y: p.map(\.1), color: Palette.color(row), size: 5, alpha: 0.7)
-                } else if let run, let at = run.divergedAt, step >= at {
+                let snap = run?.snapshots.first { $0.step == step }
+                drawSamples(ax, snap?.points ?? [], real: real, color: Palette.color(row), points: points)
+                if snap == nil, let run, let at = run.divergedAt, step >= at {
                     ax.text("diverged at step \(at)", x: 0, y: 0, align: .center)
                 }
             }

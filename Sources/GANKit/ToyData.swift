@@ -79,3 +79,9 @@ public struct Gaussian1D: Sendable {
         Tensor(shape: [n, 1], data: (0..<n).map { _ in Float(mean + std * Double(rng.nextNormal())) })
     }
 }
+
+/// The rows of an [n, 2] tensor of samples as points, for plots and the exact distances.
+public func points(_ t: Tensor) -> [(Double, Double)] {
+    precondition(t.rank == 2 && t.shape[1] == 2, "points needs an [n, 2] tensor, got \(t.shape)")
+    return (0..<t.shape[0]).map { (Double(t.data[2 * $0]), Double(t.data[2 * $0 + 1])) }
+}

@@ -23,11 +23,11 @@ public enum Catalog {
         CatalogEntry(
             id: "wgan-critic", folder: "03-wgan-critic", title: "Wasserstein distance and the WGAN critic",
             teaches: "earth mover's distance, the Kantorovich–Rubinstein dual, a clipped critic with RMSProp and n_critic; weights piling at ±c; exploding and vanishing gradients",
-            quickTime: "~15 s", fullTime: "~2 min"),
+            quickTime: "~30 s", fullTime: "~4 min"),
         CatalogEntry(
             id: "gradient-penalty", folder: "04-gradient-penalty", title: "WGAN-GP: the gradient penalty",
             teaches: "interpolates x̂ = εx_r + (1−ε)x_g, the penalty λ(‖∇D(x̂)‖ − 1)², critic surfaces and gradient-norm maps, clipping vs GP, a λ sweep, every loss variant side by side",
-            quickTime: "~15 s", fullTime: "~4 min"),
+            quickTime: "~30 s", fullTime: "~8 min"),
         CatalogEntry(
             id: "conditional-gan", folder: "05-conditional-gan", title: "Conditional GANs: image to image",
             teaches: "z, x ↦ y: pix2pix's U-Net and PatchGAN on ×4 super-resolution of 64 px patches; L1 pre-training, then L1, cGAN, L1 + cGAN; unconditional, conditional and matching-aware D; the perception–distortion trade-off (PSNR/SSIM vs patch distance and power spectra); the same recipe on deblurring",

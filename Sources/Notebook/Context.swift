@@ -78,6 +78,14 @@ public final class CellContext {
         if step >= total { progress = nil }
     }
 
+    /// A progress counter for jobs that run side by side (`Engine.sideBySide`): each job calls it
+    /// with the steps it has just done, and the bar shows their sum. Safe to call from any thread.
+    public func sharedProgress(of total: Int, label: String) -> (_ steps: Int) throws -> Void {
+        let lock = NSLock()
+        var done = 0
+        return { steps in try lock.withLock { done += steps; try self.progress(done, of: total, label: label) } }
+    }
+
     /// Throws `LessonInterrupted` if a SIGINT/SIGTERM has arrived; call it in long loops without progress.
     public func checkInterrupted() throws {
         if let signal = Interrupts.shared.received { throw LessonInterrupted(signal: signal) }

@@ -70,8 +70,8 @@ public enum SlideFigures {
         SlideFigure("gp-lambda-sweep", "gradient-penalty", "lambda_sweep", cell: "λ sweep: gradient norms and the critic's estimate"),
         SlideFigure("gp-samples", "gradient-penalty", "wgan_gp_snapshots", cell: "WGAN-GP samples over training"),
         // Drawn by GANKit's comparison writer, which `course compare` shares.
-        SlideFigure("gp-loss-variants", "gradient-penalty", "comparison_grid", cell: "Every loss variant side by side",
-                    sourceCall: "grid: \"comparison_grid\""),
+        SlideFigure("gp-loss-variants", "gradient-penalty", "comparison_summary", cell: "Every loss variant side by side",
+                    sourceCall: "summary: \"comparison_summary\""),
         // Conditional GANs.
         SlideFigure("cgan-training-pairs", "conditional-gan", "training_pairs", cell: "The training pairs"),
         SlideFigure("cgan-results", "conditional-gan", "results_grid", cell: "Results and metrics"),

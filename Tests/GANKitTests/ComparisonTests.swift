@@ -62,6 +62,31 @@ import Testing
         #expect(try fig.pngData().count > 1000)
     }
 
+    @Test func curvesAreMeasuredAtEvenlySpacedStepsAndEndAtTheFinalMetrics() throws {
+        let c = tiny([.minimax, .wganGP(lambda: 10)])
+        #expect(c.curveSteps == [0, 1, 2, 3, 4])
+        #expect(Set(c.snapshotSteps).isSubset(of: c.curveSteps))
+        let r = try c.runAll()
+        for run in r.runs {
+            #expect(run.curve.map(\.step) == c.curveSteps)
+            #expect(run.snapshots.map(\.step) == c.snapshotSteps, "the grid keeps only its own columns")
+            let last = try #require(run.curve.last)
+            #expect(last.slicedWasserstein == run.slicedWasserstein && last.modesCovered == run.modesCovered)
+        }
+        #expect(r.curveRows.count == 2 * c.curveSteps.count)
+        #expect(r.curveRows.allSatisfy { $0.count == ComparisonResult.curvesHeader.count && $0[2] as? Int == 2 })
+        // The row for wgan-gp at step 4: the mean over its two seeds of their final sliced W₁.
+        let row = try #require(r.curveRows.first { $0[0] as? String == "wgan-gp" && $0[1] as? Int == 4 })
+        let finals = r.runs.filter { $0.variant == "wgan-gp" }.map(\.slicedWasserstein)
+        #expect(abs((row[7] as! Double) - (finals[0] + finals[1]) / 2) < 1e-12)
+        let (steps, values) = r.curve("minimax", \.slicedWasserstein)
+        #expect(steps == [0, 1, 2, 3, 4] && values.allSatisfy { $0.count == 2 })
+        let fig = Figure(width: 800, height: ComparisonResult.summaryHeight)
+        r.drawSummary(fig)
+        #expect(try fig.pngData().count > 1000)
+        #expect(r.caption.contains("4 generator steps"))
+    }
+
     @Test func theSwissRollHasNoModesToCount() throws {
         let r = try tiny([.hinge], data: .swissRoll, seeds: [3]).runAll()
         #expect(r.runs[0].modesCovered.isNaN && r.runs[0].slicedWasserstein.isFinite)
@@ -75,7 +100,11 @@ import Testing
         let run = r.runs[0]
         #expect(run.divergedAt != nil)
         #expect(run.slicedWasserstein.isNaN && run.modesCovered.isNaN)
+        #expect(run.curve.allSatisfy { $0.step < run.divergedAt! }, "no curve point after the divergence")
         #expect(r.markdown.contains("| 1/1 |"))
+        let fig = Figure(width: 800, height: ComparisonResult.summaryHeight)
+        r.drawSummary(fig)
+        #expect(try fig.pngData().count > 1000)
     }
 
     @Test func discriminatorLossFromLoggedParts() {

@@ -11,7 +11,7 @@ import Testing
         let out = try temporaryFolder("compare")
         let result = try runTool(course, ["compare", "--quick", "--out", out.path])
         #expect(result.status == 0, "\(result.output)\n\(result.error)")
-        for file in ["table.csv", "table.md", "runs.csv", "grid.png", "grid.svg", "report.html", "manifest.json"] {
+        for file in ["table.csv", "table.md", "runs.csv", "curves.csv", "summary.png", "grid.png", "grid.svg", "report.html", "manifest.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
         let csv = try String(contentsOf: out.appendingPathComponent("table.csv"), encoding: .utf8).split(separator: "\n")
@@ -26,7 +26,7 @@ import Testing
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         #expect(manifest["lesson"] as? String == "compare")
         #expect(Set((manifest["artifacts"] as! [[String: Any]]).map { $0["file"] as! String })
-                == ["table.csv", "table.md", "runs.csv", "grid.png", "grid.svg"])
+                == ["table.csv", "table.md", "runs.csv", "curves.csv", "summary.png", "summary.svg", "grid.png", "grid.svg"])
 
         // The same settings again: replayed from the cache, table printed again, files unchanged.
         let before = snapshot(out)
