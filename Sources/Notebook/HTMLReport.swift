@@ -121,7 +121,7 @@ enum HTMLReport {
                 let tag = ordered ? "ol" : "ul"
                 return "<\(tag)>" + items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>"
             case .code(let language, let text):
-                if language == "math" { return "<div class=\"math\">\(escape(text).replacingOccurrences(of: "\n", with: "<br>"))</div>" }
+                if language == "math" { return "<div class=\"math\">\(subscripts(escape(text)).replacingOccurrences(of: "\n", with: "<br>"))</div>" }
                 return "<pre class=\"source\"><code>\(language == "swift" ? highlightSwift(text) : escape(text))</code></pre>"
             }
         }.joined(separator: "\n")
