@@ -35,7 +35,7 @@ public enum Catalog {
         CatalogEntry(
             id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
             teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo; content losses compared; the model `course deblur` uses",
-            quickTime: "~3 s", fullTime: "~4 min"),
+            quickTime: "~3 s", fullTime: "~30 min"),
     ]
 
     public static var ids: [String] { lessons.map(\.id) }
