@@ -551,8 +551,9 @@ lesson.markdown("""
 
     Arjovsky et al. report that WGAN training "becomes unstable at times" with a momentum-based
     optimiser such as Adam (β₁ > 0) on the critic, and recommend RMSProp. We train the same WGAN as
-    above from four seeds (two in quick mode) with each of three optimisers (critic and generator): RMSProp 5e-5 (the
-    reference), Adam 5e-5 with β = (0.5, 0.999), and SGD with momentum 0.9. RMSProp's and Adam's
+    above from four seeds (two in quick mode) with each of three optimisers (critic and
+    generator): RMSProp 5e-5 (the reference), Adam 5e-5 with β = (0.5, 0.999), and SGD with
+    momentum 0.9. RMSProp's and Adam's
     steps are about lr whatever the gradient's size; SGD's is lr·g/(1 − μ), and a clipped critic's
     gradients are tiny, so SGD gets a much larger, hand-picked lr (0.05). The critic's own estimate
     E_r f − E_g f is on a scale each optimiser sets (its K in K·W₁), so the runs are compared by the

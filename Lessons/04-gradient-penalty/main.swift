@@ -108,9 +108,8 @@ lesson.markdown("""
     penalty (λ = 10), on 8 Gaussians, 25 Gaussians and the swiss roll. The paper's toy code uses
     512-wide layers and Adam 1e-4; a CPU lesson uses 128-wide layers, 8,000 steps (full mode) and
     Adam 1e-3 for the penalised critics (in a trial at 1e-4 and 3,000 steps they were still one
-    lopsided bump). A critic
-    is defined up to a constant, so the surfaces show f − max f, one colour scale per row. Look
-    for: the clipped critic is a smooth, simple dome that ignores the structure of the data; the
+    lopsided bump). A critic is defined up to a constant, so the surfaces show f − max f, one
+    colour scale per row. Look for: the clipped critic is a smooth, simple dome that ignores the structure of the data; the
     penalised one has a peak on each of the 8 modes and slopes of constant steepness between them
     (the cell counts the modes where f has a peak). On 25 Gaussians and the swiss roll the unit
     noise is wider than the gaps between modes, and the peaks are small ripples on one broad slope.
@@ -353,19 +352,16 @@ lesson.cell("WGAN-GP samples over training") { ctx in
     try ctx.figure("wgan_gp_snapshots", height: 500, title: "WGAN-GP (λ = 10) on 8 Gaussians: generated samples over training") { fig in
         result.drawSnapshotGrid(fig)
     }
-    var rows: [[Any]] = []
-    for s in run.snapshots {
-        let t = Tensor(shape: [s.points.count, 2], data: s.points.flatMap { [Float($0.0), Float($0.1)] } as [Float])
-        let cov = ModeCoverage(samples: t, modes: ToyData.eightGaussians.modes, std: ToyData.eightGaussians.modeStd!)
-        rows.append([s.step, cov.modesCovered, cov.highQualityShare])
-    }
-    try ctx.csv("wgan_gp_modes", header: ["step", "modes_covered", "high_quality_share"], rows: rows)
-    ctx.say(rows.map { "step \($0[0]): \($0[1]) of 8 modes, high-quality share \(String(format: "%.2f", $0[2] as! Double))" }.joined(separator: "\n"))
-    let covered = rows.map { $0[1] as! Int }
-    if covered.last == 8, let first = rows.first(where: { $0[1] as! Int == 8 }) {
+    // The run's curve holds the coverage at each column of the grid (and between them).
+    let shown = run.curve.filter { c.snapshotSteps.contains($0.step) }
+    let covered = shown.map { $0.modesCovered.isFinite ? Int($0.modesCovered) : 0 }
+    try ctx.csv("wgan_gp_modes", header: ["step", "modes_covered", "high_quality_share"],
+                rows: zip(shown, covered).map { [$0.step, $1, $0.highQualityShare] })
+    ctx.say(zip(shown, covered).map { "step \($0.step): \($1) of 8 modes, high-quality share \(f2($0.highQualityShare))" }.joined(separator: "\n"))
+    if covered.last == 8, let first = zip(shown, covered).first(where: { $1 == 8 })?.0.step {
         let settled = zip(covered, covered.dropFirst()).allSatisfy { $1 >= $0 }
-        ctx.say(settled ? "It covers all 8 modes from step \(first[0]) on and never loses one: it spreads and settles rather than hopping."
-                        : "It first covers all 8 modes at step \(first[0]) and ends on all 8, but loses and regains modes on the way.")
+        ctx.say(settled ? "It covers all 8 modes from step \(first) on and never loses one: it spreads and settles rather than hopping."
+                        : "It first covers all 8 modes at step \(first) and ends on all 8, but loses and regains modes on the way.")
     } else {
         ctx.say("At this budget it ends covering \(covered.last ?? 0) of 8 modes.")
     }
@@ -388,7 +384,7 @@ lesson.cell("Every loss variant side by side") { ctx in
                           seeds: (0..<UInt64(ctx.pick(quick: 1, full: 3))).map { ctx.seed &+ $0 })
     let result = try c.runAll { try ctx.progress($0, of: $1, label: "generator steps") }
     try result.write(to: ctx, table: "comparison", runs: "comparison_runs", curves: "comparison_curves",
-                     summary: "comparison_summary", grid: "comparison_grid", title: "Every loss variant on 8 Gaussians", caption: result.caption)
+                     summary: "comparison_summary", grid: "comparison_grid", title: "Every loss variant on 8 Gaussians")
     for r in result.rows {
         ctx.metric("modes_covered_\(r.variant)", r.modesCovered.mean)
         ctx.metric("sliced_w1_\(r.variant)", r.slicedWasserstein.mean)

@@ -72,10 +72,11 @@ public struct GANComparison: Sendable {
         let seconds = Date().timeIntervalSince(start)
         // A fresh real sample, from its own stream so that it is the same for every variant.
         var evalRNG = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
-        let real = data.sample(evaluationSize, using: &evalRNG)
-        let fake = trainer.samples()
-        let finite = divergedAt == nil && fake.data.allSatisfy(\.isFinite)
-        let final = measure(fake, against: real, finite: finite)
+        let real = points(data.sample(evaluationSize, using: &evalRNG))
+        let curve = trainer.snapshots.map { measure($0.samples, step: $0.step, against: real) }
+        // The last snapshot is the trained generator on the fixed noise `samples()` uses, so the
+        // final metrics are the curve's last point — unless training diverged.
+        let final = divergedAt == nil ? curve.last! : measure(nil, step: divergedAt!, against: real)
         let tail = trainer.history.suffix(max(1, trainer.history.count / 10))
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
         return ComparisonRun(
@@ -87,21 +88,19 @@ public struct GANComparison: Sendable {
             generatorLoss: mean(tail.map { Double($0.generatorLoss) }),
             discriminatorLoss: mean(tail.map { Double(variant.totalDiscriminatorLoss($0.discriminator)) }),
             seconds: seconds,
-            snapshots: trainer.snapshots.filter { snapshotSteps.contains($0.step) }.map { ($0.step, Self.points($0.samples)) },
-            curve: trainer.snapshots.map { snap in
-                let m = measure(snap.samples, against: real, finite: snap.samples.data.allSatisfy(\.isFinite))
-                return CurvePoint(step: snap.step, modesCovered: m.modesCovered, highQualityShare: m.highQualityShare,
-                                  slicedWasserstein: m.slicedWasserstein)
-            })
+            snapshots: trainer.snapshots.filter { snapshotSteps.contains($0.step) }.map { ($0.step, points($0.samples)) },
+            curve: curve)
     }
 
-    /// Modes covered, high-quality share (NaN without modes) and sliced W₁ of `fake` against `real`;
-    /// all NaN when the samples are not finite.
-    func measure(_ fake: Tensor, against real: Tensor, finite: Bool) -> (modesCovered: Double, highQualityShare: Double, slicedWasserstein: Double) {
-        guard finite else { return (.nan, .nan, .nan) }
+    /// Modes covered, high-quality share (NaN without modes) and sliced W₁ of `fake` against the
+    /// `real` points; all NaN when there are no samples or they are not finite.
+    func measure(_ fake: Tensor?, step: Int, against real: [(Double, Double)]) -> CurvePoint {
+        guard let fake, fake.data.allSatisfy(\.isFinite) else {
+            return CurvePoint(step: step, modesCovered: .nan, highQualityShare: .nan, slicedWasserstein: .nan)
+        }
         let coverage = data.modeStd.map { ModeCoverage(samples: fake, modes: data.modes, std: $0) }
-        return (coverage.map { Double($0.modesCovered) } ?? .nan, coverage?.highQualityShare ?? .nan,
-                Wasserstein.sliced(Self.points(real), Self.points(fake)))
+        return CurvePoint(step: step, modesCovered: coverage.map { Double($0.modesCovered) } ?? .nan,
+                          highQualityShare: coverage?.highQualityShare ?? .nan, slicedWasserstein: Wasserstein.sliced(real, points(fake)))
     }
 
     /// Every variant from every seed, variant by variant. `progress(done, total)` counts generator steps.
@@ -117,8 +116,6 @@ public struct GANComparison: Sendable {
         }
         return ComparisonResult(comparison: self, runs: runs)
     }
-
-    static func points(_ t: Tensor) -> [(Double, Double)] { GANKit.points(t) }
 }
 
 extension OptimiserChoice {
@@ -337,7 +334,7 @@ public struct ComparisonResult: Sendable {
     /// The fresh real sample the metrics of the run from `seed` compare against (its first `count` points).
     func evaluationReal(seed: UInt64, count: Int) -> [(Double, Double)] {
         var rng = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
-        return GANComparison.points(comparison.data.sample(count, using: &rng))
+        return points(comparison.data.sample(count, using: &rng))
     }
 
     /// Real samples in grey under the first `points` generated ones, on the data's square extent.

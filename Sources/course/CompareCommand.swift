@@ -15,7 +15,7 @@ extension Course {
                 Writes into --out (default out/compare/): table.csv and table.md (per variant, mean ± sd over seeds: \
                 modes covered, high-quality share, sliced W₁, final losses, wall time, diverged runs), runs.csv (one row \
                 per run), grid.png/.svg (rows: variants, columns: snapshots over training, first seed), report.html, \
-                manifest.json, curves.csv and summary.png/.svg (a row per variant: the final samples of the first seed, then modes \
+                manifest.json, curves.csv and summary.png/.svg (a column per variant: the final samples of the first seed, then modes \
                 covered and sliced W₁ against step, mean ± sd over seeds). Seeds are --seed, --seed + 1, …. Defaults: \(Compare.fullSteps) steps × \(Compare.fullSeeds) \
                 seeds (a few minutes on 2 cores); --quick: \(Compare.quickSteps) steps × \(Compare.quickSeeds) seed (under a minute).
                 """)
@@ -88,7 +88,7 @@ extension Course {
             lesson.cell("\(names) on \(comparison.data.rawValue): \(comparison.steps) steps × \(comparison.seeds.count) seeds") { ctx in
                 let result = try comparison.runAll { try ctx.progress($0, of: $1, label: "generator steps") }
                 try result.write(to: ctx, table: "table", runs: "runs", curves: "curves", summary: "summary", grid: "grid",
-                                 title: "Loss variants on \(comparison.data.rawValue)", caption: result.caption)
+                                 title: "Loss variants on \(comparison.data.rawValue)")
             }
             let status = lesson.run(options)
             if status != .success { throw ExitCode(status.rawValue) }
