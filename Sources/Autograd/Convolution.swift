@@ -1,7 +1,31 @@
-// Convolutions, padding and pooling over NCHW tensors. Convolutions are the three ops of
-// ConvKernels.swift; padding and pooling are built from the plane gather/scatter pair
-// (ShapeOps.swift) and the index maps below. So every backward pass is made of differentiable
-// ops too, to any order.
+// Convolutions, padding and pooling over NCHW tensors.
+//
+// What a convolution computes is `referenceConv2d` below: unfold every window into a column
+// (im2col), multiply by the weights as an [O, C·kh·kw] matrix, add the bias. The kernels in
+// Kernels/ compute the same without ever building the columns whole (ConvKernels.swift: tiles of
+// im2col + GEMM, Winograd for 3×3, a direct loop for one output channel); tests check each fast
+// path against the reference, values and gradients to second order, and
+// `Engine.referenceConvolution` (COURSE_REFERENCE_CONV=1) runs every convolution the simple way.
+//
+// Padding and pooling are built from the plane gather/scatter pair (ShapeOps.swift) and the index
+// maps below, so every backward pass is made of differentiable ops too, to any order.
+
+/// conv2d the simple way: im2col, one matrix product, bias. Differentiable through its ops.
+func referenceConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ win: Window) -> Tensor {
+    let (n, o) = (x.shape[0], weight.shape[0])
+    let (oh, ow) = win.output(x.shape[2], x.shape[3])
+    let y = matmul(weight.reshape([o, -1]), x.im2col(win))                         // [N, O, oh·ow]
+    return (bias.map { y + $0.reshape([1, o, 1]) } ?? y).reshape([n, o, oh, ow])
+}
+
+/// convTranspose2d the simple way, as conv2d's adjoint in its input: columns Wᵀ·x folded onto
+/// the output (col2im), bias.
+func referenceConvTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ win: Window, output: (h: Int, w: Int)) -> Tensor {
+    let (n, cin, cout) = (x.shape[0], x.shape[1], weight.shape[1])
+    let cols = matmul(weight.reshape([cin, -1]), x.reshape([n, cin, -1]), transA: true)  // [N, Cout·kh·kw, H·W]
+    let y = cols.col2im(channels: cout, h: output.h, w: output.w, win)
+    return bias.map { y + $0.reshape([1, cout, 1, 1]) } ?? y
+}
 
 /// 2-D geometry of a sliding window.
 public struct Window: Hashable {
@@ -122,13 +146,13 @@ extension Tensor {
 }
 
 /// 2-D convolution (cross-correlation, as in PyTorch). x [N, C, H, W], weight [O, C, kh, kw],
-/// bias [O] → [N, O, H', W']. Computed as weight · im2col(x), one GEMM per tile of output rows
-/// (ConvKernels.swift).
+/// bias [O] → [N, O, H', W']: `referenceConv2d`, computed by the kernels of Kernels/.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
                  "conv2d: input \(x.shape) does not match weight \(weight.shape) (O, C, kh, kw)")
     precondition(bias.map { $0.shape == [weight.shape[0]] } ?? true, "conv2d: bias must have shape [\(weight.shape[0])]")
     let win = Window(kernelH: weight.shape[2], kernelW: weight.shape[3], stride: stride, padding: padding)
+    if Engine.referenceConvolution { return referenceConv2d(x, weight: weight, bias: bias, win) }
     return convolve(x, weight, bias: bias, ConvGeometry(c: x.shape[1], h: x.shape[2], w: x.shape[3], window: win))
 }
 
@@ -147,5 +171,6 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     precondition(oh > 0 && ow > 0, "convTranspose2d: output would be \(oh)×\(ow) for input \(h)×\(w)")
     // The conv2d whose input gradient this is maps [Cout, oh, ow] back to [Cin, h, w].
     let win = Window(kernelH: kh, kernelW: kw, stride: stride, padding: padding)
+    if Engine.referenceConvolution { return referenceConvTranspose2d(x, weight: weight, bias: bias, win, output: (oh, ow)) }
     return convolveInputGrad(x, weight, bias: bias, ConvGeometry(c: cout, h: oh, w: ow, window: win))
 }

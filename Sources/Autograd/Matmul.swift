@@ -1,8 +1,4 @@
-import CBLAS
-import CKernels
-import Dispatch
-
-// Matrix product through sgemm (our AVX-512 kernel in CKernels, or OpenBLAS: see `Engine.gemm`).
+// Matrix product through sgemm (Kernels/GEMM.swift: our AVX-512 kernel or OpenBLAS, see `Engine.gemm`).
 // Shapes: op(a) [..., m, k] · op(b) [..., k, n], where op transposes the last two axes when asked.
 // Leading (batch) axes must match, or one side may be a plain matrix shared by the whole batch (a
 // layer's weight).
@@ -37,49 +33,4 @@ public func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool 
         (a, { g, _ in transA ? matmul(b, g, transA: transB, transB: true) : matmul(g, b, transB: !transB) }),
         (b, { g, _ in transB ? matmul(g, a, transA: true, transB: transA) : matmul(a, g, transA: !transA) }),
     ])
-}
-
-/// C[m×n] = op(A)·op(B), all row-major and contiguous.
-@inline(__always)
-func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-           _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-    sgemm(transA, transB, m, n, k, a, lda: transA ? m : k, b, ldb: transB ? k : n, c, ldc: n, beta: 0)
-}
-
-/// C[m×n] = op(A)·op(B) + β·C with row strides lda, ldb, ldc (sub-matrices of larger ones), on
-/// `threads` threads (nil: the engine's count; OpenBLAS keeps its own).
-@inline(__always)
-func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int,
-           _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float,
-           threads: Int? = nil) {
-    Engine.configured
-    if m == 0 || n == 0 { return }
-    if k == 0 {
-        if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } } }
-        return
-    }
-    guard Engine.gemm == .avx512 else {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-        return
-    }
-    // Below ~2 MFLOP a second thread costs more than it saves.
-    ownSGEMM(transA, transB, m, n, k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, beta: beta,
-             parts: m * n * k < 1 << 20 ? 1 : threads ?? Engine.threads)
-}
-
-/// Our kernel (Sources/CKernels/gemm.c) with C split into `parts` blocks along its longer side,
-/// in whole panels of 32 columns or 12 rows, computed in parallel; the result does not depend on
-/// `parts`.
-func ownSGEMM(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int,
-              _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, parts: Int) {
-    let (panel, extent) = n >= m ? (32, n) : (12, m)
-    let panels = (extent + panel - 1) / panel
-    func block(_ t: Int) {
-        let lo = min(extent, panels * t / parts * panel), hi = min(extent, panels * (t + 1) / parts * panel)
-        let (rows, cols) = n >= m ? (0..<m, lo..<hi) : (lo..<hi, 0..<n)
-        cgemm_block(transA ? 1 : 0, transB ? 1 : 0, k, a, lda, b, ldb, beta, c, ldc,
-                    rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound)
-    }
-    if parts == 1 { block(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: block) }
 }

@@ -2,29 +2,33 @@ import CBLAS
 import CKernels
 import Foundation
 
-/// How many cores the engine uses for its matrix products and convolutions (the elementwise loops
-/// have their own count, `loopThreads`, one by default: see there).
+/// The engine's settings: how many cores its matrix products and convolutions use (the
+/// elementwise loops have their own count, `loopThreads`, one by default: see there), which sgemm
+/// does the products, and whether convolutions take the reference path.
+///
+/// A program calls `setThreads` once at start-up (the course, the lessons' runner, the benchmarks
+/// do): besides the thread count, that first call applies the process-wide settings below. A
+/// program that never calls it runs the engine on one thread with malloc and OpenBLAS as they come.
 public enum Engine {
     public private(set) static var threads = 1
 
-    /// OpenBLAS starts with one thread per core; until `setThreads` is called it is brought in line
-    /// with `threads`, so an unconfigured program is single-threaded and reproducible.
+    /// Applied once, by the first `setThreads`.
     ///
-    /// Also: glibc hands every block over 32 MB (im2col buffers, activations) straight back to the
+    /// glibc hands every block over 32 MB (im2col buffers, activations) straight back to the
     /// kernel on free and maps it afresh on the next allocation, so each training step paid for
     /// page faults and zeroing of the same memory again (measured: ~40% of a small generator's
     /// forward + backward). Keeping freed blocks in the heap makes the next step reuse them; the
     /// resident size then stays at the peak instead of shrinking between steps.
-    static let configured: Void = {
+    ///
+    /// OpenBLAS starts a worker per core when it is loaded, and they spin (sched_yield) for a
+    /// while before sleeping: with our GEMM nothing needs them, and in profiles they held the
+    /// second core for the first ~0.1 s of every program. OpenBLAS starts them again if it is
+    /// ever asked to use several threads.
+    private static let processSettings: Void = {
         #if os(Linux)
         _ = mallopt(-3, 1 << 30)       // M_MMAP_THRESHOLD
         _ = mallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
-        openblas_set_num_threads(Int32(openblasThreads(threads)))
-        // OpenBLAS starts a worker per core when it is loaded, and they spin (sched_yield) for a
-        // while before sleeping: with our GEMM nothing needs them, and in profiles they held the
-        // second core for the first ~0.1 s of every program. OpenBLAS starts them again if it is
-        // ever asked to use several threads.
         if defaultGEMM == .avx512 { _ = blas_thread_shutdown_() }
     }()
 
@@ -32,7 +36,7 @@ public enum Engine {
     /// `OPENBLAS_CORETYPE` is never touched: a user who set it keeps their kernel choice.
     public static func setThreads(_ n: Int) {
         precondition(n >= 1, "thread count must be at least 1, got \(n)")
-        Engine.configured
+        Engine.processSettings
         threads = n
         openblas_set_num_threads(Int32(openblasThreads(n)))
     }
@@ -80,6 +84,19 @@ extension Engine {
     /// What the manifests and benchmarks record: the GEMM, and OpenBLAS's kernel when it is used.
     public static var gemmName: String {
         gemm == .avx512 ? gemm.rawValue : "OpenBLAS (\(blasCoreName))"
+    }
+}
+
+extension Engine {
+    /// Every convolution through the reference path at the top of Convolution.swift (im2col,
+    /// matmul, bias: a few differentiable ops) instead of the kernels in Kernels/: for debugging,
+    /// or to check a suspicion that a kernel is wrong. On with `COURSE_REFERENCE_CONV=1`; much
+    /// slower and memory-hungry (it builds every im2col whole).
+    @TaskLocal public static var referenceConvolution = ProcessInfo.processInfo.environment["COURSE_REFERENCE_CONV"] == "1"
+
+    /// Runs `body` with convolutions on the reference path (`on`) or the kernels; task-local.
+    public static func withReferenceConvolution<T>(_ on: Bool = true, _ body: () throws -> T) rethrows -> T {
+        try $referenceConvolution.withValue(on, operation: body)
     }
 }
 
