@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
         .executableTarget(name: "benchmarks", dependencies: ["Autograd", "NN", "GANKit", "DeblurGAN", "CBLAS", argumentParser], path: "Benchmarks",
-                          exclude: ["compare.sh", "torch_ref.py"]),
+                          exclude: ["compare.sh", "torch_ref.py", "torch_recipe.py"]),
 
         // The lessons, one executable each, named by lesson id (`swift run -c release gan-minimax --quick`).
         lesson("blur-model", "01-blur-model", ["Imaging"]),

@@ -12,7 +12,8 @@
 # without the option the environment's setting, if any, stands.
 #
 # For each thread count it runs Benchmarks/torch_ref.py (a verbatim copy of the reference script
-# in ../shared/bench) and then the release `benchmarks` executable with the same --only, one right
+# in ../shared/bench) and Benchmarks/torch_recipe.py (the course's own workloads: a training step
+# of the deblurgan lesson's recipe), and then the release `benchmarks` executable with the same --only, one right
 # after the other, so both see the same machine load; --rounds N (default 1) repeats that N times,
 # and each side's time is the median over the rounds, the ratio the median of the rounds' ratios
 # (on a shared machine one round can catch a busy minute). Then gen_full_fwd_bwd runs alone in
@@ -87,6 +88,9 @@ for r in $(seq 1 "$rounds"); do
         echo "# round $r of $rounds, threads=$t: PyTorch $torch_version" >&2
         "$python" Benchmarks/torch_ref.py --threads "$t" "${only_args[@]}" --csv "$tmp/torch-$t-$r.csv" >&2 \
             || fail "torch_ref.py failed"
+        "$python" Benchmarks/torch_recipe.py --threads "$t" "${only_args[@]}" --csv "$tmp/recipe-$t-$r.csv" >&2 \
+            || fail "torch_recipe.py failed"
+        tail -n +2 "$tmp/recipe-$t-$r.csv" >> "$tmp/torch-$t-$r.csv"
         echo "# round $r of $rounds, threads=$t: course" >&2
         "$bench" --threads "$t" "${only_args[@]}" --csv "$tmp/course-$t-$r.csv" | tee "$tmp/course-$t.txt" >&2 \
             || fail "benchmarks failed"

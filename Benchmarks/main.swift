@@ -62,7 +62,7 @@ func allWorkloads() -> [Workload] {
             y.sum().backward()
         }
     },
-] + toyGANSteps() + deblurGANWorkloads() + [
+] + toyGANSteps() + deblurGANWorkloads() + recipeWorkloads() + [
     // One ResBlock-sized convolution: 3×3, 256 → 256 channels, 64×64, forward + backward.
     Workload(name: "conv3x3_256ch_64px_fwd_bwd", note: gflops(convFlops, " effective")) { rng in
         let x = Tensor.normal([1, 256, 64, 64], using: &rng)
@@ -123,6 +123,23 @@ func deblurGANWorkloads() -> [Workload] {
                 let loss = d(f).mean() - d(r).mean() + 10 * gradientPenalty({ d($0) }, real: r, fake: f, using: &penaltyRng)
                 opt.zeroGrad(); loss.backward(); opt.step()
             }
+        }
+    }
+}
+
+/// One training step of the deblurgan lesson's recipe (`DeblurGANConfig.lesson`: ngf 16, 3 blocks,
+/// no normalisation or dropout, batch 4 of 64², Adam 1e-3) on a fixed batch, as torch_recipe.py:
+/// the content-only step of the first 90 % of a run, and the adversarial step of the rest (one
+/// WGAN-GP critic update, then the generator's content + 0.1·adversarial loss).
+func recipeWorkloads() -> [Workload] {
+    [("recipe_content_step", true), ("recipe_adversarial_step", false)].map { name, contentOnly in
+        Workload(name: name, note: { ms in String(format: "%.0f steps/min", 60_000 / ms) }) { rng in
+            var config = DeblurGANConfig.lesson
+            config.steps = 1_000_000
+            config.contentOnlySteps = contentOnly ? config.steps : 0
+            let pair = (Tensor.uniform([4, 3, 64, 64], low: -1, high: 1, using: &rng), Tensor.uniform([4, 3, 64, 64], low: -1, high: 1, using: &rng))
+            let trainer = DeblurGANTrainer(config: config, content: .l1, seed: 1, batches: { _ in pair })
+            return { _ = try! trainer.trainStep() }
         }
     }
 }
