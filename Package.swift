@@ -37,16 +37,21 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Libraries, in dependency order.
+        .target(name: "Files", dependencies: []),
         .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimised),
-        .target(name: "NN", dependencies: ["Autograd"], swiftSettings: optimised),
-        .target(name: "Imaging", dependencies: ["Autograd", "CPNG", "CFFTW"], swiftSettings: optimised),
+        .target(name: "NN", dependencies: ["Autograd", "Files"], swiftSettings: optimised),
+        .target(name: "Imaging", dependencies: ["Autograd", "Files", "CPNG", "CFFTW"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CCairo"], swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Autograd", "Plot", argumentParser]),
-        .target(name: "GANKit", dependencies: ["Autograd", "NN", "Plot", "Notebook"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Autograd", "Files", "Plot", argumentParser]),
+        .target(name: "GANKit", dependencies: ["Autograd", "NN", "Plot"], swiftSettings: optimised),
         .target(name: "DeblurGAN", dependencies: ["Autograd", "NN", "Imaging", "GANKit"], swiftSettings: optimised),
+        // pix2pix and its U-Net, for the conditional-GAN lesson (its critic is DeblurGAN's PatchGAN).
+        .target(name: "Pix2Pix", dependencies: ["Autograd", "NN", "GANKit", "DeblurGAN"], swiftSettings: optimised),
+        // The course's content above the libraries: its lessons, slide figures, comparison artifacts.
+        .target(name: "Course", dependencies: ["Notebook", "GANKit"]),
 
         // The `course` command.
-        .executableTarget(name: "course", dependencies: ["Autograd", "NN", "Notebook", "GANKit", "Imaging", "DeblurGAN", argumentParser]),
+        .executableTarget(name: "course", dependencies: ["Autograd", "Files", "NN", "Notebook", "Course", "GANKit", "Imaging", "DeblurGAN", argumentParser]),
         // A tiny lesson that NotebookTests run as a subprocess (runner end to end, cache, Ctrl-C).
         .executableTarget(name: "notebook-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/NotebookFixture"),
         // Speed, measured in release mode: `swift run -c release benchmarks`.
@@ -57,19 +62,19 @@ let package = Package(
         lesson("blur-model", "01-blur-model", ["Imaging"]),
         lesson("gan-minimax", "02-gan-minimax", ["NN", "GANKit"]),
         lesson("wgan-critic", "03-wgan-critic", ["NN", "GANKit"]),
-        lesson("gradient-penalty", "04-gradient-penalty", ["NN", "GANKit"]),
-        lesson("conditional-gan", "05-conditional-gan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
+        lesson("gradient-penalty", "04-gradient-penalty", ["NN", "GANKit", "Course"]),
+        lesson("conditional-gan", "05-conditional-gan", ["NN", "GANKit", "Imaging", "DeblurGAN", "Pix2Pix"]),
         lesson("deblurgan", "06-deblurgan", ["NN", "GANKit", "Imaging", "DeblurGAN"]),
 
         // The measurements behind lesson 05's choice of task (Data/cgan-task-trials.csv).
-        .executableTarget(name: "cgan-trials", dependencies: ["Autograd", "NN", "Imaging", "DeblurGAN", argumentParser], path: "Experiments/cgan-trials"),
+        .executableTarget(name: "cgan-trials", dependencies: ["Autograd", "NN", "Imaging", "DeblurGAN", "Pix2Pix", argumentParser], path: "Experiments/cgan-trials"),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging", "NN"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Course", "Files", "Imaging", "NN"]),
         .testTarget(name: "GANKitTests", dependencies: ["GANKit"]),
-        .testTarget(name: "DeblurGANTests", dependencies: ["DeblurGAN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeblurGANTests", dependencies: ["DeblurGAN", "Pix2Pix"], resources: [.copy("Fixtures")]),
     ]
 )

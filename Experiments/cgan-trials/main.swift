@@ -8,6 +8,7 @@ import DeblurGAN
 import Foundation
 import Imaging
 import NN
+import Pix2Pix
 
 struct CGANTrials: ParsableCommand {
     static let configuration = CommandConfiguration(

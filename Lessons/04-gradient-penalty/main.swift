@@ -1,4 +1,5 @@
 import Autograd
+import Course
 import Foundation
 import GANKit
 import NN

@@ -5,6 +5,7 @@ import GANKit
 import Imaging
 import NN
 import Notebook
+import Pix2Pix
 import Plot
 
 let lesson = Lesson("conditional-gan", title: "Conditional GANs: image to image")

@@ -396,7 +396,7 @@ let trained = lesson.shared("trained model") { ctx -> TrainedModel in
         return TrainedModel(config: config, generator: final.trainer.generator, contentOnly: snapshot, history: final.history,
                             validationBaseline: baseline, cpuMinutes: final.cpuSeconds / 60,
                             secondsPerStep: trainedSteps > 0 && !ctx.quick ? Date().timeIntervalSince(started) / Double(trainedSteps) : nil)
-    } catch let diverged as DeblurGANDiverged {
+    } catch let diverged as TrainingDiverged {
         throw CellError("\(diverged)")
     }
 }
@@ -876,7 +876,7 @@ lesson.cell("Content-loss variants on one budget", uses: [contentLoss], data: tr
         let start = Date()
         do {
             try trainer.train { r in try ctx.progress(v * config.steps + r.step, of: variants.count * config.steps, label: content.name) }
-        } catch let diverged as DeblurGANDiverged {
+        } catch let diverged as TrainingDiverged {
             throw CellError("content loss \(content.name): \(diverged)")
         }
         let perStep = Date().timeIntervalSince(start) / Double(config.steps)

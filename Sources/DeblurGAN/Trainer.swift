@@ -23,21 +23,6 @@ public struct DeblurGANStep: Sendable, Equatable {
     public let learningRate: Float
 }
 
-/// Training stopped because a loss (or, before a checkpoint, a weight) stopped being a number.
-/// The last checkpoint written before it, if any, is intact.
-public struct DeblurGANDiverged: Error, CustomStringConvertible {
-    public let step: Int
-    public let what: String
-    public let value: Float
-    /// The step of the last good checkpoint, if one was written.
-    public let lastCheckpointStep: Int?
-
-    public var description: String {
-        "training diverged at step \(step): \(what) = \(value)"
-            + (lastCheckpointStep.map { "; the last good checkpoint (step \($0)) is kept" } ?? "; no checkpoint was written")
-    }
-}
-
 /// DeblurGAN's training: WGAN-GP critic updates and generator updates with
 /// loss_G = −mean D(G(I_B)) + λ·content(G(I_B), I_S), as the official `ConditionalGAN` model:
 /// each step draws one batch, runs the generator once, updates the critic `criticSteps` times on
@@ -113,7 +98,7 @@ public final class DeblurGANTrainer {
 
     /// Trains until `config.steps` generator steps are done (or `until`), writing a checkpoint to
     /// `checkpoint` every `checkpointEvery` steps and at the end. `onStep` sees every record and
-    /// may throw to stop. A non-finite loss throws `DeblurGANDiverged` without writing.
+    /// may throw to stop. A non-finite loss throws `TrainingDiverged` without writing.
     public func train(until end: Int? = nil, checkpoint: String? = nil, checkpointEvery: Int = 0,
                       onStep: (DeblurGANStep) throws -> Void = { _ in }) throws {
         let end = end ?? config.steps
@@ -130,7 +115,7 @@ public final class DeblurGANTrainer {
     /// One generator step and its `criticSteps` critic updates.
     public func trainStep() throws -> DeblurGANStep {
         let s = step + 1
-        var streams = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(s))
+        var streams = stepStreams(seed: seed, step: s)
         var batchRNG = streams.split(), penaltyRNG = streams.split()
         let lr = config.learningRate(at: step)
         generatorOptimiser.learningRate = lr
@@ -161,17 +146,15 @@ public final class DeblurGANTrainer {
         let contentValue = content(restored, sharp)
         let loss = config.adversarialWeight * adversarial + config.contentWeight * contentValue
         try check(loss.item, "generator loss", s)
-        // Only G's gradients: the critic is not updated here, so its weight gradients are not computed.
-        for (p, g) in zip(generatorOptimiser.parameters, grad(of: loss, wrt: generatorOptimiser.parameters)) { p.grad = g }
-        generatorOptimiser.step()
-        generatorOptimiser.zeroGrad()
+        generatorOptimiser.minimise(loss)
         step = s
         return DeblurGANStep(step: s, criticEstimate: estimate, gradientPenalty: penalty, contentLoss: contentValue.item,
                              generatorAdversarialLoss: adversarial.item, learningRate: lr)
     }
 
+    /// A loss or weight that is not a number stops the run; the last checkpoint, if any, is intact.
     private func check(_ value: Float, _ what: String, _ step: Int) throws {
-        if !value.isFinite { throw DeblurGANDiverged(step: step, what: what, value: value, lastCheckpointStep: lastCheckpointStep) }
+        try TrainingDiverged.check(value, what, step: step, checkpoint: lastCheckpointStep.map { .kept(step: $0) } ?? .noneWritten)
     }
 
     // MARK: - Checkpoints
@@ -182,13 +165,11 @@ public final class DeblurGANTrainer {
     /// atomically (a crash mid-write leaves the previous file). Names: `generator.model.…` and
     /// `critic.model.…` (the official names under a prefix), `generator_optimiser.…`,
     /// `critic_optimiser.…`; metadata: format, config (JSON), seed, step, content loss.
-    /// Refuses (throwing `DeblurGANDiverged`) to write weights that are not finite.
+    /// Refuses (throwing `TrainingDiverged`) to write weights that are not finite.
     public func saveCheckpoint(to path: String) throws {
         for (prefix, module) in [("generator", generator as Module), ("critic", critic)] {
             for (name, t) in module.namedParameters() {
-                if let bad = t.data.first(where: { !$0.isFinite }) {
-                    throw DeblurGANDiverged(step: step, what: "\(prefix) weight \(name)", value: bad, lastCheckpointStep: lastCheckpointStep)
-                }
+                if let bad = t.data.first(where: { !$0.isFinite }) { try check(bad, "\(prefix) weight \(name)", step) }
             }
         }
         var tensors: [String: Tensor] = [:]

@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import NN
 import Plot
 
 /// Several loss variants trained under one budget: the same data, seeds, architecture, batch size,

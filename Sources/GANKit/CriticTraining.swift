@@ -22,7 +22,7 @@ public func trainCritic(_ critic: Module, loss: GANLoss, optimiser: OptimiserCho
     for step in stride(from: 1, through: steps, by: 1) {
         let (r, f) = (real(&rng), fake(&rng))
         let (value, parts) = loss.discriminatorLoss({ critic($0) }, real: r, fake: f, using: &rng)
-        guard value.item.isFinite else { throw TrainingDiverged(step: step, what: "critic loss", value: value.item) }
+        try TrainingDiverged.check(value.item, "critic loss", step: step)
         opt.zeroGrad()
         value.backward()
         opt.step()

@@ -33,14 +33,6 @@ public struct GANStep: Sendable {
     public let discriminator: [String: Float]
 }
 
-/// A training stopped because a loss or gradient stopped being a number.
-public struct TrainingDiverged: Error, CustomStringConvertible {
-    public let step: Int
-    public let what: String
-    public let value: Float
-    public var description: String { "training diverged at step \(step): \(what) = \(value)" }
-}
-
 /// A generator and a discriminator on toy data, trained with one of the loss variants.
 public final class GANTrainer {
     public let config: GANConfig
@@ -85,7 +77,7 @@ public final class GANTrainer {
                 let real = data.sample(config.batchSize, using: &rng)
                 let fake = withNoGrad { generator(noise()) }
                 let (loss, p) = config.loss.discriminatorLoss({ self.discriminator($0) }, real: real, fake: fake, using: &rng)
-                try check(loss.item, "discriminator loss", step)
+                try TrainingDiverged.check(loss.item, "discriminator loss", step: step)
                 dOptimiser.zeroGrad()
                 loss.backward()
                 dOptimiser.step()
@@ -93,10 +85,8 @@ public final class GANTrainer {
                 parts = p
             }
             let gLoss = config.loss.generatorLoss(fakeScores: discriminator(generator(noise())))
-            try check(gLoss.item, "generator loss", step)
-            // Only G's gradients: D's weights are not updated on this step, so their gradients are not computed.
-            for (p, g) in zip(gOptimiser.parameters, grad(of: gLoss, wrt: gOptimiser.parameters)) { p.grad = g }
-            gOptimiser.step()
+            try TrainingDiverged.check(gLoss.item, "generator loss", step: step)
+            gOptimiser.minimise(gLoss)
             let record = GANStep(step: step, generatorLoss: gLoss.item, discriminator: parts)
             history.append(record)
             if snapshotAt.contains(step) { snapshots.append((step, samples())) }
@@ -105,8 +95,4 @@ public final class GANTrainer {
     }
 
     private func noise() -> Tensor { Tensor.normal([config.batchSize, config.noiseDim], using: &rng) }
-
-    private func check(_ value: Float, _ what: String, _ step: Int) throws {
-        if !value.isFinite { throw TrainingDiverged(step: step, what: what, value: value) }
-    }
 }

@@ -1,4 +1,5 @@
 import CPNG
+import Files
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -309,42 +310,8 @@ public enum PNG {
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ImagingError(.writeFailed, path: path, "cannot write: folder \(dir) does not exist")
-        }
-        let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw ImagingError(.writeFailed, path: path, "cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))")
-        }
-        var written = 0
-        let failure: String? = bytes.withUnsafeBytes { raw -> String? in
-            while written < raw.count {
-                let r = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                written += r
-            }
-            return nil
-        }
-        if let failure {
-            close(fd); unlink(tmp)
-            throw ImagingError(.writeFailed, path: path, "cannot write: \(failure)")
-        }
-        guard close(fd) == 0 else {
-            let e = String(cString: strerror(errno))
-            unlink(tmp)
-            throw ImagingError(.writeFailed, path: path, "cannot write: \(e)")
-        }
-        guard rename(tmp, path) == 0 else {
-            let e = String(cString: strerror(errno))
-            unlink(tmp)
-            throw ImagingError(.writeFailed, path: path, "cannot rename the temporary file into place: \(e)")
+        do { try AtomicFile.write(bytes, to: URL(fileURLWithPath: path), createFolder: false) } catch {
+            throw ImagingError(.writeFailed, path: path, "cannot write: \(error)")
         }
     }
 }

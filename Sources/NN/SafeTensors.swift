@@ -1,4 +1,5 @@
 import Autograd
+import Files
 import Foundation
 
 /// A failed checkpoint read, write or load. The message always names the file (or, for optimiser
@@ -88,20 +89,8 @@ extension SafeTensors {
     }
 
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        // `.<name>.tmp-<pid>-<random>`, the lesson runner's pattern for temporary files: a run killed
-        // mid-write (SIGKILL) leaves a file that the next run in that folder recognises and removes.
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: temp)
-            if rename(temp.path, url.path) != 0 {
-                throw CheckpointError(kind: .io, source: path, problem: "cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            if let error = error as? CheckpointError { throw error }
-            throw CheckpointError(kind: .io, source: path, problem: "cannot write: \(error.localizedDescription)")
+        do { try AtomicFile.write(data, to: URL(fileURLWithPath: path), createFolder: false) } catch {
+            throw CheckpointError(kind: .io, source: path, problem: "\(error)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Cache keys, in the spirit of sphinx-gallery's md5 check and Quarto's freeze: a cell whose key

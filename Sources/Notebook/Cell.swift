@@ -61,7 +61,7 @@ public final class Shared<Value>: SharedValue {
 }
 
 /// A cell id: the title in lowercase ASCII words joined by "-" (also valid as a Jupyter cell id).
-func slug(_ title: String) -> String {
+public func cellSlug(_ title: String) -> String {
     var out = "", dash = false
     for scalar in title.lowercased().unicodeScalars {
         if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {

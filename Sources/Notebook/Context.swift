@@ -1,4 +1,5 @@
 import Autograd
+import Files
 import Foundation
 
 /// What a cell body writes to: printed text, progress, artifacts (CSV, figures, images) and key

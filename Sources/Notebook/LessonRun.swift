@@ -1,4 +1,5 @@
 import Autograd
+import Files
 import Foundation
 
 /// One run of a lesson: decides per cell whether to run it or replay its cache, executes the

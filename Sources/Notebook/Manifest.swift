@@ -49,3 +49,35 @@ struct Manifest: Codable {
         case wallSeconds = "wall_seconds"
     }
 }
+
+/// A figure a finished lesson run drew, as its output folder's manifest records it.
+public struct DrawnFigure {
+    public let png: URL
+    public let seconds: Double
+    /// The cell was replayed from the lesson's cache (`seconds` is the original run's).
+    public let cached: Bool
+
+    /// `file` in the lesson run in `folder`, which its manifest must list as drawn by the cell
+    /// titled `cell`; the error says what disagrees.
+    public static func find(_ file: String, drawnBy cell: String, of lesson: String, in folder: URL) throws -> DrawnFigure {
+        let manifestURL = folder.appendingPathComponent("manifest.json")
+        guard let data = try? Data(contentsOf: manifestURL) else {
+            throw NotebookError("\(manifestURL.relativePath) is missing: the \(lesson) lesson has not finished a run there")
+        }
+        guard let manifest = try? JSON.decode(Manifest.self, from: data) else {
+            throw NotebookError("\(manifestURL.relativePath) is not a manifest this version of the course can read")
+        }
+        let cellID = cellSlug(cell)
+        guard let artifact = manifest.artifacts.first(where: { $0.file == file }) else {
+            throw NotebookError("\(lesson) did not draw \(file) (not in \(manifestURL.relativePath))")
+        }
+        guard artifact.cell == cellID, let run = manifest.cells.first(where: { $0.id == cellID }) else {
+            throw NotebookError("\(file) was drawn by cell \"\(artifact.cell)\" of \(lesson), not by \"\(cellID)\"")
+        }
+        let png = folder.appendingPathComponent(file)
+        guard FileManager.default.fileExists(atPath: png.path) else {
+            throw NotebookError("\(png.relativePath) is missing although the manifest lists it")
+        }
+        return DrawnFigure(png: png, seconds: run.seconds, cached: run.status == .cached)
+    }
+}

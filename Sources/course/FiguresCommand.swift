@@ -1,4 +1,6 @@
 import ArgumentParser
+import Course
+import Files
 import Foundation
 import Notebook
 
@@ -77,7 +79,7 @@ extension Course {
             var rows: [[String]] = [], problems: [(code: Int32, message: String)] = []
             for outcome in outcomes where outcome.succeeded {
                 for figure in SlideFigures.all where figure.lesson == outcome.id {
-                    let output: SlideFigure.Output
+                    let output: DrawnFigure
                     do { output = try figure.output(in: URL(fileURLWithPath: lessonFolder(figure.lesson))) } catch {
                         problems.append((66, "\(error)"))
                         continue

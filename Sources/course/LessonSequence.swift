@@ -1,4 +1,6 @@
+import Course
 import Dispatch
+import Files
 import Foundation
 import Notebook
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
 import DeblurGAN
+import Files
 import Foundation
 import Imaging
 import Notebook

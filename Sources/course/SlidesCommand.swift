@@ -1,4 +1,6 @@
 import ArgumentParser
+import Course
+import Files
 import Foundation
 import Notebook
 

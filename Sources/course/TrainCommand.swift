@@ -4,6 +4,7 @@ import DeblurGAN
 import Dispatch
 import Foundation
 import Imaging
+import NN
 
 extension Course {
     /// `course train`: trains a DeblurGAN preset into a checkpoint it resumes from, for as many
@@ -97,7 +98,7 @@ extension Course {
                 do { try run.save() } catch { throw fail(74, "\(error)") }
                 print("interrupted at step \(run.trainer.step): checkpoint kept at \(path); run the same command to resume")
                 throw ExitCode(128 + stop.signal)
-            } catch let diverged as DeblurGANDiverged {
+            } catch let diverged as TrainingDiverged {
                 throw fail(1, "\(diverged)")
             } catch let error as ExitCode {
                 throw error

@@ -4,6 +4,7 @@ import GANKit
 import NN
 import Testing
 @testable import DeblurGAN
+@testable import Pix2Pix
 
 @Suite struct Pix2Pix {
     @Test func unetShapesCountAndIdentityStart() {

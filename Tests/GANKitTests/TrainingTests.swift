@@ -1,4 +1,5 @@
 import Autograd
+import NN
 import Testing
 @testable import GANKit
 

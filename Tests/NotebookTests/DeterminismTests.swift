@@ -1,4 +1,5 @@
 import Autograd
+import Course
 import Foundation
 import Testing
 @testable import Notebook

@@ -1,3 +1,4 @@
+import Course
 import ArgumentParser
 import Testing
 @testable import Notebook

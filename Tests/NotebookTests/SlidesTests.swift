@@ -1,3 +1,4 @@
+@testable import Course
 import Foundation
 import Testing
 @testable import Notebook

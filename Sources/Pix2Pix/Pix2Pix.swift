@@ -1,4 +1,5 @@
 import Autograd
+import DeblurGAN
 import GANKit
 import NN
 
@@ -51,14 +52,6 @@ public struct Pix2PixStep: Sendable, Equatable {
     public let generatorAdversarial: Float?
     /// D's loss before halving (for BCE: −log D(x, y) − log(1 − D(x, G(x))), 2 log 2 ≈ 1.386 at chance).
     public let discriminator: Float?
-}
-
-/// Training stopped because a loss became NaN or infinite.
-public struct Pix2PixDiverged: Error, CustomStringConvertible {
-    public let step: Int
-    public let what: String
-    public let value: Float
-    public var description: String { "pix2pix training diverged at step \(step): \(what) = \(value)" }
 }
 
 /// A pix2pix-style trainer for any image-to-image generator and a PatchGAN discriminator
@@ -130,7 +123,7 @@ public final class Pix2PixTrainer {
 
     public func trainStep() throws -> Pix2PixStep {
         let s = step + 1
-        var streams = RandomGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(s))
+        var streams = stepStreams(seed: seed, step: s)
         var batchRNG = streams.split(), lossRNG = streams.split()
         let (x, y) = try batches(&batchRNG)
         precondition(x.shape == y.shape && x.rank == 4, "batches must be two [N, C, H, W] tensors of one shape")
@@ -147,7 +140,7 @@ public final class Pix2PixTrainer {
                 let (mismatched, _) = gan.discriminatorLoss(D, real: y, fake: Self.shiftedBatch(y), using: &lossRNG)
                 dLoss = 0.5 * (dLoss + mismatched)
             }
-            try check(dLoss.item, "discriminator loss", s)
+            try TrainingDiverged.check(dLoss.item, "discriminator loss", step: s)
             dOpt.zeroGrad()
             (0.5 * dLoss).backward()   // pix2pix: "we divide the objective by 2 while optimizing D"
             dOpt.step()
@@ -158,11 +151,8 @@ public final class Pix2PixTrainer {
         let l1 = (fake - y.detach()).abs().mean()
         if config.l1Weight > 0 { terms.append(config.l1Weight * l1) }
         let loss = terms.dropFirst().reduce(terms[0], +)
-        try check(loss.item, "generator loss", s)
-        // Only G's gradients: D is not updated here, so its weight gradients are not computed.
-        for (p, g) in zip(generatorOptimiser.parameters, grad(of: loss, wrt: generatorOptimiser.parameters)) { p.grad = g }
-        generatorOptimiser.step()
-        generatorOptimiser.zeroGrad()
+        try TrainingDiverged.check(loss.item, "generator loss", step: s)
+        generatorOptimiser.minimise(loss)
         step = s
         return Pix2PixStep(step: s, l1: l1.item, generatorAdversarial: advValue, discriminator: dValue)
     }
@@ -179,9 +169,5 @@ public final class Pix2PixTrainer {
     private func reseedDropout(_ seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
         for case let d as Dropout in generator.namedModules().map(\.module) { d.generator = rng.split() }
-    }
-
-    private func check(_ value: Float, _ what: String, _ step: Int) throws {
-        if !value.isFinite { throw Pix2PixDiverged(step: step, what: what, value: value) }
     }
 }

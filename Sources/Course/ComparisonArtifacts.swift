@@ -1,3 +1,4 @@
+import GANKit
 import Notebook
 
 extension ComparisonResult {

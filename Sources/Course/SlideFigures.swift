@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 
 /// A figure of the lecture (Slides/lecture.md): which lesson cell draws it. `course figures`
 /// copies it from the lesson's output to `Slides/figures/<name>.png`; the tests check every entry
@@ -21,7 +22,7 @@ public struct SlideFigure: Sendable, Equatable {
     }
 
     /// The cell's id, as the lesson's manifest records it.
-    public var cellID: String { slug(cell) }
+    public var cellID: String { cellSlug(cell) }
 
     /// The source text that draws the figure.
     public var call: String { sourceCall ?? "ctx.figure(\"\(artifact)\"" }
@@ -106,34 +107,11 @@ public enum SlideFigures {
 
 extension SlideFigure {
     /// Where a finished lesson run put this figure, with the time its cell took.
-    public struct Output {
-        public let png: URL
-        public let seconds: Double
-        /// The cell was replayed from the lesson's cache (`seconds` is the original run's).
-        public let cached: Bool
-    }
-
-    /// This figure in a lesson's output folder, checked against the folder's manifest: the lesson
-    /// run must list it as drawn by the registered cell. The error says what disagrees.
-    public func output(in folder: URL) throws -> Output {
-        let manifestURL = folder.appendingPathComponent("manifest.json")
-        guard let data = try? Data(contentsOf: manifestURL) else {
-            throw NotebookError("\(manifestURL.relativePath) is missing: the \(lesson) lesson has not finished a run there")
+    /// This figure in a lesson's output folder, checked against the folder's manifest (see
+    /// `DrawnFigure.find`): the lesson run must list it as drawn by the registered cell.
+    public func output(in folder: URL) throws -> DrawnFigure {
+        do { return try DrawnFigure.find("\(artifact).png", drawnBy: cell, of: lesson, in: folder) } catch {
+            throw NotebookError("figure \(name): \(error)")
         }
-        guard let manifest = try? JSON.decode(Manifest.self, from: data) else {
-            throw NotebookError("\(manifestURL.relativePath) is not a manifest this version of the course can read")
-        }
-        let file = "\(artifact).png"
-        guard let artifact = manifest.artifacts.first(where: { $0.file == file }) else {
-            throw NotebookError("figure \(name): \(lesson) did not draw \(file) (not in \(manifestURL.relativePath))")
-        }
-        guard artifact.cell == cellID, let cell = manifest.cells.first(where: { $0.id == cellID }) else {
-            throw NotebookError("figure \(name): \(file) was drawn by cell \"\(artifact.cell)\" of \(lesson), not by \"\(cellID)\"")
-        }
-        let png = folder.appendingPathComponent(file)
-        guard FileManager.default.fileExists(atPath: png.path) else {
-            throw NotebookError("figure \(name): \(png.relativePath) is missing although the manifest lists it")
-        }
-        return Output(png: png, seconds: cell.seconds, cached: cell.status == .cached)
     }
 }
