@@ -13,7 +13,9 @@ lesson.markdown("""
 
     Goodfellow et al. (2014) set a generator G against a discriminator D in one value function,
 
-        V(G, D) = E_{x~p_r}[log D(x)] + E_{z~p_z}[log(1 − D(G(z)))],     min_G max_D V(G, D).
+    ```math
+    V(G, D) = E_{x~p_r}[log D(x)] + E_{z~p_z}[log(1 − D(G(z)))],     min_G max_D V(G, D).
+    ```
 
     D is a probability (here σ of a network's score); p_g is the law of G(z). Every claim of the
     lecture below becomes a number computed twice — exactly on a grid, and by training a network —
@@ -62,12 +64,16 @@ lesson.markdown("""
     For a fixed G, V is an integral over x of p_r(x)·log D(x) + p_g(x)·log(1 − D(x)). Maximising
     a·log y + b·log(1 − y) over y ∈ (0, 1) gives y = a/(a + b), so pointwise
 
-        D*(x) = p_r(x) / (p_r(x) + p_g(x)).
+    ```math
+    D*(x) = p_r(x) / (p_r(x) + p_g(x)).
+    ```
 
     Substituting D* and writing m = (p_r + p_g)/2:
 
-        V(G, D*) = E_r[log(p_r / 2m)] + E_g[log(p_g / 2m)] = KL(p_r‖m) + KL(p_g‖m) − 2 log 2
-                 = 2·JS(p_r‖p_g) − 2 log 2.
+    ```math
+    V(G, D*) = E_r[log(p_r / 2m)] + E_g[log(p_g / 2m)] = KL(p_r‖m) + KL(p_g‖m) − 2 log 2
+             = 2·JS(p_r‖p_g) − 2 log 2.
+    ```
 
     So a generator that faces a perfect discriminator minimises the Jensen–Shannon divergence.
     Below, p_r = N(0, 1) and p_g = N(1.5, 0.5²). A small MLP D (1 → 64 → 64 → 1, ReLU) is trained
@@ -208,7 +214,9 @@ lesson.markdown("""
     Z ~ U[0, 1]; P₀ is the law of (0, Z), P_θ the law of (θ, Z): two vertical segments. For every
     θ ≠ 0 the supports are disjoint, so
 
-        JS(P₀‖P_θ) = log 2,   KL(P_θ‖P₀) = KL(P₀‖P_θ) = +∞,   TV(P₀, P_θ) = 1,   W(P₀, P_θ) = |θ|,
+    ```math
+    JS(P₀‖P_θ) = log 2,   KL(P_θ‖P₀) = KL(P₀‖P_θ) = +∞,   TV(P₀, P_θ) = 1,   W(P₀, P_θ) = |θ|,
+    ```
 
     and all of them are 0 at θ = 0. Only W tends to 0 as θ → 0: a sequence P_θ that visibly
     converges to P₀ does not converge in JS, KL or TV. W = |θ| because moving each (0, z) to (θ, z)
@@ -434,18 +442,27 @@ lesson.markdown("""
     Goodfellow et al. proposed the −log D loss to escape the saturation above. What does G then
     minimise at D*? Two facts about D* = p_r/(p_r + p_g):
 
-        log(p_g/p_r) = log(1 − D*) − log D*,   so   KL(P_g‖P_r) = E_g[log(1 − D*)] − E_g[log D*],
-        E_r[log D*] + E_g[log(1 − D*)] = 2·JS(P_r‖P_g) − 2 log 2        (section 1).
+    ```math
+    log(p_g/p_r) = log(1 − D*) − log D*,   so   KL(P_g‖P_r) = E_g[log(1 − D*)] − E_g[log D*],
+    E_r[log D*] + E_g[log(1 − D*)] = 2·JS(P_r‖P_g) − 2 log 2        (section 1).
+    ```
 
     Eliminating E_g[log(1 − D*)]:
 
-        E_g[−log D*] = KL(P_g‖P_r) − 2·JS(P_r‖P_g) + 2 log 2 + E_r[log D*].
+    ```math
+    E_g[−log D*] = KL(P_g‖P_r) − 2·JS(P_r‖P_g) + 2 log 2 + E_r[log D*].
+    ```
 
     In training D* is held fixed while G takes a step, and then E_r[log D*] does not depend on G at
     all. Arjovsky & Bottou (2017, Theorem 2.5) show the gradients agree: with D* fixed at θ₀,
-    ∇_θ E_{P_θ}[−log D*] = ∇_θ [KL(P_θ‖P_r) − 2·JS(P_r‖P_θ)] at θ₀ (the derivative of the
-    E_r[log D*_θ] term cancels against that of D* inside E_g). The cell checks both identities on a
-    grid for P_r = N(0, 1), P_θ = N(θ, 1.3²), the gradient by central differences.
+
+    ```math
+    ∇_θ E_{P_θ}[−log D*] = ∇_θ [KL(P_θ‖P_r) − 2·JS(P_r‖P_θ)]   at θ₀
+    ```
+
+    (the derivative of the E_r[log D*_θ] term cancels against that of D* inside E_g). The cell
+    checks both identities on a grid for P_r = N(0, 1), P_θ = N(θ, 1.3²), the gradient by central
+    differences.
 
     What does that objective do? The −2·JS term has the wrong sign — it rewards pushing the
     distributions *apart* — and the reverse KL(P_g‖P_r) is mode-seeking (section 5). Fit a single

@@ -13,7 +13,9 @@ lesson.markdown("""
     discriminator that approximates it gives the generator no sense of direction. Arjovsky,
     Chintala and Bottou (2017) replace it with the earth mover's (Wasserstein-1) distance
 
-        W(p_r, p_g) = inf over couplings γ of E₍ₓ,ᵧ₎∼γ ‖x − y‖,
+    ```math
+    W(p_r, p_g) = inf over couplings γ of E_{(x,y)∼γ} ‖x − y‖,
+    ```
 
     the least average distance mass must travel to turn one distribution into the other. It
     grows smoothly with the separation even when the supports do not overlap.
@@ -56,7 +58,9 @@ lesson.markdown("""
     k-th smallest of the other. Equivalently, W₁ is the area between the two cumulative
     distribution functions,
 
-        W₁ = ∫ |F_r(t) − F_g(t)| dt = (1/n) Σₖ |a₍ₖ₎ − b₍ₖ₎|   (equal sample sizes).
+    ```math
+    W₁ = ∫ |F_r(t) − F_g(t)| dt = (1/n) Σₖ |a₍ₖ₎ − b₍ₖ₎|   (equal sample sizes).
+    ```
 
     Below, two samples of 40 points: the shaded band is |F_r − F_g|, its area is W₁; the right
     panel draws the monotone transport plan itself. The same number comes out of the 2-D
@@ -104,7 +108,9 @@ lesson.markdown("""
     For two empirical distributions of n points each (mass 1/n per point), the transport problem is
     a linear programme whose optimum is attained at a permutation (Birkhoff–von Neumann), so
 
-        W₁ = min over permutations σ of (1/n) Σᵢ ‖aᵢ − b_σ(i)‖.
+    ```math
+    W₁ = min over permutations σ of (1/n) Σᵢ ‖aᵢ − b_σ(i)‖.
+    ```
 
     GANKit solves it exactly with the Hungarian method (shortest augmenting paths with dual
     potentials, O(n³); `Wasserstein.exact2D`), tested against brute force over all permutations.
@@ -161,7 +167,9 @@ lesson.markdown("""
     The infimum over couplings is intractable in high dimension, but its dual is a supremum over
     functions:
 
-        W(p_r, p_g) = sup over ‖f‖_L ≤ 1 of  E_{x∼p_r} f(x) − E_{x∼p_g} f(x).
+    ```math
+    W(p_r, p_g) = sup over ‖f‖_L ≤ 1 of  E_{x∼p_r} f(x) − E_{x∼p_g} f(x).
+    ```
 
     WGAN lets a neural network f_w play f — the *critic*: no sigmoid, a raw score. Constraining a
     network to be exactly 1-Lipschitz is hard; Arjovsky et al. clip every weight to [−c, c]

@@ -121,7 +121,10 @@ enum HTMLReport {
                 let tag = ordered ? "ol" : "ul"
                 return "<\(tag)>" + items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>"
             case .code(let language, let text):
-                if language == "math" { return "<div class=\"math\">\(subscripts(escape(text)).replacingOccurrences(of: "\n", with: "<br>"))</div>" }
+                if language == "math" {   // typeset: one MathML equation per line (MathNotation)
+                    let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    return "<div class=\"math\">" + lines.map { MathNotation.mathML($0) }.joined() + "</div>"
+                }
                 return "<pre class=\"source\"><code>\(language == "swift" ? highlightSwift(text) : escape(text))</code></pre>"
             }
         }.joined(separator: "\n")
@@ -222,7 +225,8 @@ enum HTMLReport {
     p code, li code, td code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
     pre { background: var(--code-bg); border: 1px solid var(--rule); border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; line-height: 1.45; }
     pre.output { background: #fff; border-left: 4px solid #8fb8de; border-radius: 0 6px 6px 0; white-space: pre-wrap; }
-    .math { text-align: center; font-style: italic; font-size: 1.08rem; margin: 1rem 0; }
+    .math { margin: 1rem 0; font-size: 1.15rem; overflow-x: auto; }
+    .math math { margin: 0.3rem 0; }
     .cell { border-top: 1px solid var(--rule); margin-top: 2rem; padding-top: .4rem; }
     .cell h3 { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem; margin: .6rem 0; font-family: system-ui, "DejaVu Sans", sans-serif; }
     .cell h3 .num { color: var(--muted); font-weight: normal; }

@@ -48,7 +48,8 @@ public final class Lesson {
         items.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
     }
 
-    /// Adds prose (the Markdown subset of `Markdown`; math written in Unicode).
+    /// Adds prose (the Markdown subset of `Markdown`; math written in Unicode, display equations in
+    /// ```math fences, typeset by `MathNotation` in the report and the notebook).
     public func markdown(_ text: String, file: String = #filePath, line: Int = #line) {
         items.append(.prose(text, SourceLocation(file: file, line: line)))
     }
@@ -58,8 +59,8 @@ public final class Lesson {
     public func cell(_ title: String, uses: [SharedValue] = [], data: [String] = [],
                      file: String = #filePath, line: Int = #line,
                      _ body: @escaping (CellContext) throws -> Void) {
-        var id = slug(title), n = 2
-        while cells.contains(where: { $0.id == id }) { id = "\(slug(title))-\(n)"; n += 1 }
+        var id = cellSlug(title), n = 2
+        while cells.contains(where: { $0.id == id }) { id = "\(cellSlug(title))-\(n)"; n += 1 }
         items.append(.cell(Cell(id: id, title: title, location: SourceLocation(file: file, line: line),
                                 uses: uses, data: data, body: body)))
     }

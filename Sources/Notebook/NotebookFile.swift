@@ -20,7 +20,7 @@ enum NotebookFile {
             switch entry {
             case .prose(let text):
                 proseCount += 1
-                cells.append(markdownCell(uniqueID("prose-\(proseCount)"), text.trimmingCharacters(in: .newlines)))
+                cells.append(markdownCell(uniqueID("prose-\(proseCount)"), MathNotation.jupyterMarkdown(text.trimmingCharacters(in: .newlines))))
             case .cell(let record, let status, let number):
                 cells.append(markdownCell(uniqueID("\(record.id)-title"),
                                           "### [\(number)] \(record.title)\n\n*\(Report.statusNote(record, status))*"))

@@ -52,6 +52,7 @@ import Testing
         #expect(html.contains("<img src=\"data:image/png;base64,"))
         #expect(html.contains("<summary>Swift source</summary>"))
         #expect(html.contains("p<sub>r</sub>(x) / (p<sub>r</sub>(x) + p<sub>g</sub>(x))"))
+        #expect(html.contains("<math display=\"block\"><mrow><msup><mi>D</mi><mo>*</mo></msup>"), "the display equation, typeset")
         #expect(!html.contains("src=\"http"))
         #expect(result.output.contains("first 5 squares: 0, 1, 4, 9, 16"))
         #expect(leftovers(out).isEmpty)
@@ -87,6 +88,7 @@ import Testing
         let page = try String(contentsOf: html, encoding: .utf8)
         #expect(page.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 1, "the fixture's one figure, inline")
         #expect(page.contains("first 5 squares: 0, 1, 4, 9, 16"), "the printed output")
+        #expect(page.contains("\\frac{{p}_{r}"), "the display equation as LaTeX, for MathJax to typeset")
     }
 
     @Test func unchangedCellsAreCachedAndReplayed() throws {

@@ -80,9 +80,9 @@ import Testing
         #expect(HTMLReport.inline("D*(x) = p_r(x) / (p_r(x) + p_g(x)), ∇_θ V, x_12") ==
                  "D*(x) = p<sub>r</sub>(x) / (p<sub>r</sub>(x) + p<sub>g</sub>(x)), ∇<sub>θ</sub> V, x<sub>12</sub>")
         #expect(HTMLReport.inline("js_at_disjoint and a_bcd and `p_r`") == "js_at_disjoint and a_bcd and <code>p_r</code>")
-        #expect(HTMLReport.html(Markdown.parse("```math\nx̂ = ε·x_r + (1 − ε)·x_g\nL_D = E[f(x_g)]\n```")) ==
-                "<div class=\"math\">x̂ = ε·x<sub>r</sub> + (1 − ε)·x<sub>g</sub><br>L<sub>D</sub> = E[f(x<sub>g</sub>)]</div>",
-                "display equations get the same subscripts")
+        let display = HTMLReport.html(Markdown.parse("```math\nx̂ = ε·x_r\nL_D = E[f(x_g)]\n```"))
+        #expect(display.hasPrefix("<div class=\"math\"><math display=\"block\">"), "display equations are typeset, one per line")
+        #expect(display.components(separatedBy: "<math ").count == 3)
     }
 
     @Test func terminalWrapsToWidthWithHangingIndent() {

@@ -17,6 +17,10 @@ lesson.markdown("""
     - its gradient ∇_θ V, and the norm ‖∇_θ V‖
     1. first numbered
     2. second numbered
+
+    ```math
+    D*(x) = p_r(x) / (p_r(x) + p_g(x))
+    ```
     """)
 
 let squares = lesson.shared("squares table") { ctx in
