@@ -19,9 +19,17 @@ public struct RecipeTrial: Sendable {
     public let realism: BlurPatchDataset.Realism
     /// The photos (in Data/) its training crops come from.
     public let photos: [String]
+    /// The content loss on pixels: L1 (pix2pix's) or L2 (DeblurGAN-v2's, and what PSNR measures).
+    public let pixelLoss: PixelLoss
+
+    public enum PixelLoss: String, Sendable {
+        case l1, l2
+        var content: ContentLoss { self == .l1 ? .l1 : .l2 }
+    }
 
     public init(_ name: String, parent: String, factor: String, config: DeblurGANConfig, contentOnlyShare: Double,
-                realism: BlurPatchDataset.Realism = DeblurRecipe.realism, photos: [String] = DeblurRecipe.firstPhotos) {
+                realism: BlurPatchDataset.Realism = DeblurRecipe.realism, photos: [String] = DeblurRecipe.firstPhotos,
+                pixelLoss: PixelLoss = .l1) {
         self.name = name
         self.parent = parent
         self.factor = factor
@@ -29,6 +37,7 @@ public struct RecipeTrial: Sendable {
         self.contentOnlyShare = contentOnlyShare
         self.realism = realism
         self.photos = photos
+        self.pixelLoss = pixelLoss
     }
 
     /// One evaluation during the trial.
@@ -51,7 +60,7 @@ public struct RecipeTrial: Sendable {
             var probe = config
             probe.steps = 1_000_000
             probe.contentOnlySteps = contentOnly ? probe.steps : 0
-            let t = DeblurGANTrainer(config: probe, content: .l1, seed: seed, batches: batches)
+            let t = DeblurGANTrainer(config: probe, content: pixelLoss.content, seed: seed, batches: batches)
             _ = try t.trainStep()  // warm-up: first allocations
             let start = processCPUSeconds()
             for _ in 0..<3 { _ = try t.trainStep() }
@@ -63,7 +72,7 @@ public struct RecipeTrial: Sendable {
         c.steps = max(1, contentSteps + adversarialSteps)
         c.contentOnlySteps = contentSteps
         if c.schedule == .constantThenLinear { c.constantSteps = c.steps / 2 }
-        let trainer = DeblurGANTrainer(config: c, content: .l1, seed: seed, batches: batches)
+        let trainer = DeblurGANTrainer(config: c, content: pixelLoss.content, seed: seed, batches: batches)
 
         var points: [Point] = [], used = 0.0, next = 1
         func evaluate() throws {

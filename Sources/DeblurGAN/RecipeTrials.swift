@@ -65,5 +65,10 @@ public enum RecipeTrials {
         // Fourth round, from more-photos: the generator's shape.
         RecipeTrial("skips", parent: "more-photos", factor: "additive encoder–decoder skips at full and half size",
                     config: with(plainNoDropout) { $0.skips = true }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("mse", parent: "more-photos", factor: "L2 content loss as in DeblurGAN-v2 (was L1)",
+                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos, pixelLoss: .l2),
+        RecipeTrial("photos-crop-128", parent: "more-photos", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
+                    config: with(plainNoDropout) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
     ]
 }
