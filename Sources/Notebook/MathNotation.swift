@@ -7,8 +7,8 @@ import Foundation
 ///
 /// The notation: `_x`, `_{…}` and Unicode subscripts (ₓ, ₁, ₂) are subscripts; `^…`, ², and `*`
 /// right after a symbol (D*, G*) superscripts; `a / b` between two symbols or parenthesised
-/// groups is a fraction (the group's parentheses dropped); `E` before `[`, a subscript or a space
-/// is the expectation 𝔼; `~` is ∼; runs of two or more spaces separate parts of a line; words
+/// groups is a fraction (the group's parentheses dropped); `E` with a subscript, before `[` or
+/// before a space and what it averages is the expectation 𝔼; `~` is ∼; runs of two or more spaces separate parts of a line; words
 /// (log, JS, min, content) are set upright.
 public enum MathNotation {
     indirect enum Node: Equatable {
@@ -47,7 +47,7 @@ public enum MathNotation {
 
     static func parse(_ line: String) -> [Node] {
         var p = Parser(Array(line.trimmingCharacters(in: .whitespaces)))
-        return expectations(fractions(thinSpaces(p.row(until: nil))))
+        return fractions(thinSpaces(expectations(p.row(until: nil))))
     }
 
     /// A single space matters only between two terms (`2 log 2`, `E log D`); beside an operator
@@ -67,12 +67,19 @@ public enum MathNotation {
         }
     }
 
-    /// `E` with a subscript, or before `[` or a space, is the expectation 𝔼; inside groups too.
+    /// `E` with a subscript, before `[`, or before a space and a term or norm, is the expectation
+    /// 𝔼; inside groups too.
     static func expectations(_ nodes: [Node]) -> [Node] {
         nodes.enumerated().map { i, n in
             switch n {
             case .symbol("E") where i + 1 < nodes.count:
-                switch nodes[i + 1] { case .group("[", _, _), .space: return .symbol("𝔼"); default: return n }
+                // E[…], or E then a space and what it averages (E log D, E ‖y‖); not E = mc²
+                var next = nodes[i + 1]
+                if case .space = next, i + 2 < nodes.count { next = nodes[i + 2] }
+                switch next {
+                case .group("[", _, _), .symbol, .scripts, .op("‖"), .op("|"): return .symbol("𝔼")
+                default: return n
+                }
             case .scripts(.symbol("E"), let sub?, let sup): return .scripts(base: .symbol("𝔼"), sub: expectations(sub), sup: sup)
             case .scripts(let base, let sub, let sup): return .scripts(base: base, sub: sub.map(expectations), sup: sup.map(expectations))
             case .group(let o, let inner, let c): return .group(open: o, expectations(inner), close: c)
@@ -236,7 +243,13 @@ public enum MathNotation {
 
     static func mathML(_ n: Node) -> String {
         switch n {
-        case .symbol(let s): return "<mi>\(escape(s))</mi>"
+        case .symbol(let s):
+            // x̂, Î: an accent over a letter, so the letter stays italic
+            let scalars = Array(s.decomposedStringWithCanonicalMapping.unicodeScalars)
+            if scalars.count == 2, scalars[1] == "\u{0302}" {
+                return "<mover accent=\"true\"><mi>\(escape(String(scalars[0])))</mi><mo>^</mo></mover>"
+            }
+            return "<mi>\(escape(s))</mi>"
         case .number(let s): return "<mn>\(escape(s))</mn>"
         case .op("Σ"): return "<mo>∑</mo>"   // the summation operator, sized as one
         case .op("|"): return "<mo fence=\"true\" lspace=\"0\" rspace=\"0\">|</mo>"   // absolute-value bars hug

@@ -20,11 +20,14 @@ import Testing
         #expect(MathNotation.latex("E_{x~p_g}[f(x)]").hasPrefix("{\\mathbb{E}}_{x\\sim {p}_{g}}\\left["))
         #expect(MathNotation.mathML("E log D(x, y)").hasPrefix("<math display=\"block\"><mrow><mi>𝔼</mi>"))
         #expect(MathNotation.mathML("L_E = 2").contains("<msub><mi>L</mi><mi>E</mi></msub>"), "E as a subscript stays E")
+        #expect(MathNotation.mathML("E = mc²").contains("<mi>E</mi>"), "so does an E that is not averaging anything")
     }
 
     @Test func gradientNormAndPenalty() {
         let m = MathNotation.mathML("λ·E[(‖∇ₓ̂ f(x̂)‖₂ − 1)²]")
-        #expect(m.contains("<msub><mo>∇</mo><mi>x̂</mi></msub>"), "a Unicode subscript keeps its accent")
+        #expect(m.contains("<msub><mo>∇</mo><mover accent=\"true\"><mi>x</mi><mo>^</mo></mover></msub>"),
+                "a Unicode subscript keeps its accent, set over the letter")
+        #expect(MathNotation.mathML("λ · E ‖y‖₁").contains("<mi>𝔼</mi><mo>‖</mo>"), "E before a norm is the expectation too")
         #expect(m.contains("<msub><mo>‖</mo><mn>2</mn></msub>"))
         #expect(m.contains("<msup><mrow><mo fence=\"true\" lspace=\"0\" rspace=\"0\">(</mo>"), "(…)² is a superscript on the group")
         #expect(MathNotation.latex("‖∇_x̂ D(x̂)‖").contains("\\nabla }_{\\hat{x}}"))
@@ -56,7 +59,9 @@ import Testing
         func letters(_ s: String) -> String {
             let plain: [Unicode.Scalar: Unicode.Scalar] = ["₀": "0", "₁": "1", "₂": "2", "ₓ": "x", "ₖ": "k", "ᵢ": "i", "ᵧ": "y", "²": "2", "∑": "Σ"]
             var scalars = String.UnicodeScalarView()
-            for u in s.unicodeScalars where !" _^{}/()₍₎".unicodeScalars.contains(u) { scalars.append(plain[u] ?? u) }
+            for u in s.decomposedStringWithCanonicalMapping.unicodeScalars where !" _^{}/()₍₎\u{0302}".unicodeScalars.contains(u) {
+                scalars.append(plain[u] ?? u)
+            }
             return String(scalars).replacingOccurrences(of: "E", with: "𝔼").replacingOccurrences(of: "~", with: "∼")
         }
         for f in formulas {
