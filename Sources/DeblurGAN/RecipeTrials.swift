@@ -70,5 +70,9 @@ public enum RecipeTrials {
         RecipeTrial("photos-crop-128", parent: "more-photos", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
                     config: with(plainNoDropout) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
                     photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("photos-batch-8", parent: "more-photos", factor: "batch 8 of 64² crops (was 4)",
+                    config: with(plainNoDropout) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("photos-ngf-32", parent: "more-photos", factor: "ngf 32 (was 16)",
+                    config: with(plainNoDropout) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
     ]
 }
