@@ -8,8 +8,8 @@ import Foundation
 /// The notation: `_x`, `_{…}` and Unicode subscripts (ₓ, ₁, ₂) are subscripts; `^…`, ², and `*`
 /// right after a symbol (D*, G*) superscripts; `a / b` between two symbols or parenthesised
 /// groups is a fraction (the group's parentheses dropped); `E` with a subscript, before `[` or
-/// before a space and what it averages is the expectation 𝔼; `~` is ∼; runs of two or more spaces separate parts of a line; words
-/// (log, JS, min, content) are set upright.
+/// before a space and what it averages is the expectation 𝔼; `~` is ∼; runs of two or more
+/// spaces separate parts of a line; words (log, JS, min, content) are set upright.
 public enum MathNotation {
     indirect enum Node: Equatable {
         case symbol(String)                 // one letter (italic), or a word (upright)
@@ -165,17 +165,11 @@ public enum MathNotation {
         mutating func scriptArgument() -> [Node] {
             guard i < chars.count else { return [] }
             if chars[i] == "{" { i += 1; return row(until: "}") }
-            var sub = Parser(chars)
-            sub.i = i
             let c = chars[i]
+            guard Self.isLetter(c) || c.isNumber else { i += 1; return [.op(String(c))] }
             var text = ""
-            if Self.isLetter(c) || c.isNumber {
-                while sub.i < chars.count, Self.isLetter(chars[sub.i]) || chars[sub.i].isNumber { text.append(chars[sub.i]); sub.i += 1 }
-                i = sub.i
-                return [c.isNumber && text.allSatisfy(\.isNumber) ? .number(text) : .symbol(text)]
-            }
-            i += 1
-            return [.op(String(c))]
+            while i < chars.count, Self.isLetter(chars[i]) || chars[i].isNumber { text.append(chars[i]); i += 1 }
+            return [text.allSatisfy(\.isNumber) ? .number(text) : .symbol(text)]
         }
 
         func isSpace(_ n: Node) -> Bool { if case .space = n { true } else { false } }
@@ -207,10 +201,10 @@ public enum MathNotation {
         var i = 0
         while i < nodes.count {
             let n = nodes[i]
-            // a slash, optionally with single spaces around it
-            var j = i + 1
-            if j < nodes.count, case .space(false) = nodes[j] { j += 1 }
             if case .op("/") = n {
+                // the slash may have a single space on either side
+                var j = i + 1
+                if j < nodes.count, case .space(false) = nodes[j] { j += 1 }
                 // numerator: trailing terms of out (skipping one thin space)
                 var end = out.count
                 if end > 0, case .space(false) = out[end - 1] { end -= 1 }
@@ -245,19 +239,16 @@ public enum MathNotation {
         switch n {
         case .symbol(let s):
             // x̂, Î: an accent over a letter, so the letter stays italic
-            let scalars = Array(s.decomposedStringWithCanonicalMapping.unicodeScalars)
-            if scalars.count == 2, scalars[1] == "\u{0302}" {
-                return "<mover accent=\"true\"><mi>\(escape(String(scalars[0])))</mi><mo>^</mo></mover>"
-            }
-            return "<mi>\(escape(s))</mi>"
-        case .number(let s): return "<mn>\(escape(s))</mn>"
+            if let letter = hatted(s) { return "<mover accent=\"true\"><mi>\(HTMLReport.escape(letter))</mi><mo>^</mo></mover>" }
+            return "<mi>\(HTMLReport.escape(s))</mi>"
+        case .number(let s): return "<mn>\(HTMLReport.escape(s))</mn>"
         case .op("Σ"): return "<mo>∑</mo>"   // the summation operator, sized as one
         case .op("|"): return "<mo fence=\"true\" lspace=\"0\" rspace=\"0\">|</mo>"   // absolute-value bars hug
-        case .op(let s): return "<mo>\(escape(s))</mo>"
+        case .op(let s): return "<mo>\(HTMLReport.escape(s))</mo>"
         case .space(let wide): return "<mspace width=\"\(wide ? "1.5em" : "0.3em")\"/>"
         case .group(let o, let inner, let c):
             // fences hug their contents (a function's argument list, an expectation's bracket)
-            let fence = { (f: String) in "<mo fence=\"true\" lspace=\"0\" rspace=\"0\">\(escape(f))</mo>" }
+            let fence = { (f: String) in "<mo fence=\"true\" lspace=\"0\" rspace=\"0\">\(HTMLReport.escape(f))</mo>" }
             return "<mrow>" + fence(o) + inner.map(mathML).joined() + fence(c) + "</mrow>"
         case .fraction(let a, let b): return "<mfrac>\(mathML(a))\(mathML(b))</mfrac>"
         case .scripts(let base, let sub, let sup):
@@ -310,13 +301,11 @@ public enum MathNotation {
     }
 
     /// One letter, with a combining circumflex (x̂) or a precomposed hat (Î) as \hat.
-    static func latexLetter(_ s: String) -> String {
-        let scalars = s.decomposedStringWithCanonicalMapping.unicodeScalars
-        if scalars.count == 2, scalars.last == "\u{0302}" { return "\\hat{\(scalars.first!)}" }
-        return s
-    }
+    static func latexLetter(_ s: String) -> String { hatted(s).map { "\\hat{\($0)}" } ?? s }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    /// The letter under a hat, for x̂ (x and a combining circumflex) or a precomposed Î.
+    static func hatted(_ s: String) -> String? {
+        let scalars = Array(s.decomposedStringWithCanonicalMapping.unicodeScalars)
+        return scalars.count == 2 && scalars[1] == "\u{0302}" ? String(scalars[0]) : nil
     }
 }
