@@ -40,7 +40,7 @@ public enum AtomicFile {
         let temporary = folder.appendingPathComponent(
             ".\(url.lastPathComponent)\(temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            do { try data.write(to: temporary) } catch { throw Failure("cannot write: \(error.localizedDescription)") }
+            do { try data.write(to: temporary) } catch { throw Failure(error.localizedDescription) }
             try move(temporary, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)

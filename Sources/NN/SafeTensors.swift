@@ -90,7 +90,7 @@ extension SafeTensors {
 
     static func writeAtomically(_ data: Data, to path: String) throws {
         do { try AtomicFile.write(data, to: URL(fileURLWithPath: path), createFolder: false) } catch {
-            throw CheckpointError(kind: .io, source: path, problem: "\(error)")
+            throw CheckpointError(kind: .io, source: path, problem: "cannot write: \(error)")
         }
     }
 }
