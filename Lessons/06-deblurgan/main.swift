@@ -245,20 +245,30 @@ func readTrials(_ path: String) throws -> [TrialRow] {
     return rows
 }
 
+/// A recipe table in Markdown, each trial's gain also against `reference(trial)` (column `versus`).
+func trialTable(_ trials: [TrialRow], versus: String, reference: (TrialRow) -> Double?) -> String {
+    var table = "| trial | changes from its parent | CPU min | steps | gain (dB) | crops improved | \(versus) |\n|---|---|---|---|---|---|---|\n"
+    for r in trials {
+        table += "| \(r.trial) | \(r.parent.isEmpty ? r.factor : "\(r.parent) + \(r.factor)") | \(f1(r.cpuMinutes)) | \(r.step) | "
+            + "\(signed(r.gain)) ± \(f2(r.gainSD)) | \(Int((100 * r.improved).rounded())) % | \(reference(r).map { signed(r.gain - $0) } ?? "—") |\n"
+    }
+    return table
+}
+
+/// The same trials as the CSV artifact `name`.
+func writeTrialCSV(_ ctx: CellContext, _ name: String, _ trials: [TrialRow]) throws {
+    try ctx.csv(name, header: ["trial", "parent", "factor", "steps", "cpu_minutes", "gain_db", "gain_sd_db", "improved_share"],
+                rows: trials.map { [$0.trial, $0.parent, $0.factor, $0.step, $0.cpuMinutes, $0.gain, $0.gainSD, $0.improved] })
+}
+
 lesson.cell("What buys dB per CPU-minute", data: [recipeTable]) { ctx in
     let trials = try readTrials(ctx.data(recipeTable).path)
     guard let base = trials.first else { throw CellError("\(recipeTable) has no trials") }
     let gainOf = Dictionary(trials.map { ($0.trial, $0.gain) }, uniquingKeysWith: { a, _ in a })
-    var table = "| trial | changes from its parent | CPU min | steps | gain (dB) | crops improved | vs parent |\n|---|---|---|---|---|---|---|\n"
-    for r in trials {
-        let delta = gainOf[r.parent].map { r.gain - $0 }
-        table += "| \(r.trial) | \(r.parent.isEmpty ? r.factor : "\(r.parent) + \(r.factor)") | \(f1(r.cpuMinutes)) | \(r.step) | "
-            + "\(signed(r.gain)) ± \(f2(r.gainSD)) | \(Int((100 * r.improved).rounded())) % | \(delta.map(signed) ?? "—") |\n"
-    }
+    let table = trialTable(trials, versus: "vs parent") { gainOf[$0.parent] }
     ctx.say(table)
     try ctx.text("recipe_trials", table)
-    try ctx.csv("recipe_trials", header: ["trial", "parent", "factor", "steps", "cpu_minutes", "gain_db", "gain_sd_db", "improved_share"],
-                rows: trials.map { [$0.trial, $0.parent, $0.factor, $0.step, $0.cpuMinutes, $0.gain, $0.gainSD, $0.improved] })
+    try writeTrialCSV(ctx, "recipe_trials", trials)
     let best = trials.max { $0.gain < $1.gain }!
     // The chain of kept changes that leads to the best trial.
     var chain = [best]
@@ -305,14 +315,8 @@ lesson.markdown("""
 lesson.cell("What holds at 30 CPU-minutes", data: [longRecipeTable]) { ctx in
     let trials = try readTrials(ctx.data(longRecipeTable).path)
     guard let base = trials.first else { throw CellError("\(longRecipeTable) has no trials") }
-    var table = "| trial | changes from its parent | CPU min | steps | gain (dB) | crops improved | vs \(base.trial) |\n|---|---|---|---|---|---|---|\n"
-    for r in trials {
-        table += "| \(r.trial) | \(r.parent.isEmpty ? r.factor : "\(r.parent) + \(r.factor)") | \(f1(r.cpuMinutes)) | \(r.step) | "
-            + "\(signed(r.gain)) ± \(f2(r.gainSD)) | \(Int((100 * r.improved).rounded())) % | \(r.trial == base.trial ? "—" : signed(r.gain - base.gain)) |\n"
-    }
-    try ctx.text("recipe_trials_30", table)
-    try ctx.csv("recipe_trials_30", header: ["trial", "parent", "factor", "steps", "cpu_minutes", "gain_db", "gain_sd_db", "improved_share"],
-                rows: trials.map { [$0.trial, $0.parent, $0.factor, $0.step, $0.cpuMinutes, $0.gain, $0.gainSD, $0.improved] })
+    try ctx.text("recipe_trials_30", trialTable(trials, versus: "vs \(base.trial)") { $0.trial == base.trial ? nil : base.gain })
+    try writeTrialCSV(ctx, "recipe_trials_30", trials)
     try ctx.figure("recipe_trials_30", title: "At the live run's budget: held-out gain against training CPU time, one trial per change") { fig in
         let a = fig.axes()
         for (k, r) in trials.enumerated() {
