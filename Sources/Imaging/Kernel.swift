@@ -215,6 +215,21 @@ extension Kernel {
         return (sy / s - Double(height - 1) / 2, sx / s - Double(width - 1) / 2)
     }
 
+    /// Turned a quarter turn as `Image.rotated90()` turns an image, so that blurring commutes with
+    /// the turn: (I ⊛ k).rotated90() = I.rotated90() ⊛ k.rotated90() (the centre stays the centre).
+    public func rotated90() -> Kernel {
+        var w = [Float](repeating: 0, count: weights.count)
+        for i in 0..<height { for j in 0..<width { w[(width - 1 - j) * height + i] = self[i, j] } }
+        return Kernel(height: width, width: height, weights: w)
+    }
+
+    /// Mirrored left to right, as `Image.flippedHorizontally()`: blurring commutes with the flip.
+    public func flippedHorizontally() -> Kernel {
+        var w = weights
+        for i in 0..<height { for j in 0..<width { w[i * width + width - 1 - j] = self[i, j] } }
+        return Kernel(height: height, width: width, weights: w)
+    }
+
     /// The kernel moved by its sub-pixel centroid offset (bilinear splatting, one pixel of margin
     /// added on each side) so that its centre of mass lies exactly on the centre pixel: blurring
     /// with it does not translate the image at all. Sum 1. (Bilinear splatting also widens the

@@ -91,10 +91,13 @@ public struct BlurPatchDataset: Sendable {
     public struct Sample: Sendable {
         public let blurred: Image
         public let sharp: Image
+        /// The kernel that blurred this pair, in the pair's own orientation (it turns and flips with it).
         public let kernel: Kernel
         public let photoIndex: Int
         /// The camera-shake path's length in pixels (the 60-px trajectory × its exposure fraction).
         public let pathLength: Double
+        /// σ of the Gaussian noise added to `blurred` (0 if none), before any 8-bit rounding.
+        public let noiseSigma: Double
     }
 
     /// Sample number `index` (deterministic for the dataset's seed).
@@ -122,23 +125,29 @@ public struct BlurPatchDataset: Sendable {
             sharp = photo.randomCrop(width: s, height: s, using: &rng)
             blurred = sharp.convolved(with: kernel, boundary: .symmetric)
         }
+        // The sample's kernel turns and flips with its pair, so it stays the blur of `blurred`.
         if randomFlip && rng.next() & 1 == 1 {
             blurred = blurred.flippedHorizontally()
             sharp = sharp.flippedHorizontally()
+            kernel = kernel.flippedHorizontally()
         }
+        var sigma = noiseSigma
         if let realism {
             var rr = rng.split()
             if realism.rotate, rr.next() & 1 == 1 {
                 blurred = blurred.rotated90()
                 sharp = sharp.rotated90()
+                kernel = kernel.rotated90()
             }
-            blurred = blurred.addingGaussianNoise(sigma: realism.maxNoise * rr.nextFloat(), using: &rr)
+            sigma = realism.maxNoise * rr.nextFloat()
+            blurred = blurred.addingGaussianNoise(sigma: sigma, using: &rr)
             if realism.quantise { blurred = blurred.clamped().quantised8Bit() }
         } else if noiseSigma > 0 {
             var nr = rng.split()
             blurred = blurred.addingGaussianNoise(sigma: noiseSigma, using: &nr)
         }
-        return Sample(blurred: blurred.clamped(), sharp: sharp, kernel: kernel, photoIndex: p, pathLength: 60 * fraction)
+        return Sample(blurred: blurred.clamped(), sharp: sharp, kernel: kernel, photoIndex: p, pathLength: 60 * fraction,
+                      noiseSigma: Double(sigma))
     }
 
     /// Batch number `index` of `size` pairs (samples index·size ..< (index+1)·size) as

@@ -39,4 +39,29 @@ import Testing
         let script = BlurPatchDataset(photos: [photo()], patchSize: 16, seed: 7, fractions: [0.5])
         #expect(script.sample(0).pathLength == 30)
     }
+
+    /// A sample's kernel is the blur of its own pair after the flips and turns: inside the crop
+    /// (away from its border), sharp ⊛ kernel reproduces the noiseless blurred input, and a quarter-
+    /// turned kernel would not — so a kernel left unturned with its pair fails.
+    @Test func theKernelTurnsAndFlipsWithItsPair() {
+        let realism = BlurPatchDataset.Realism(pathLength: 8...16, maxNoise: 0, quantise: false)
+        let data = BlurPatchDataset(photos: [photo()], patchSize: 48, seed: 5, subpixelCentred: true, realism: realism)
+        var orientationMatters = 0
+        for i in 0..<12 {
+            let s = data.sample(i)
+            let ry = s.kernel.height / 2, rx = s.kernel.width / 2
+            let inner = s.blurred.cropped(x: rx, y: ry, width: 48 - 2 * rx, height: 48 - 2 * ry)
+            let reblurred = s.sharp.convolvedValid(with: s.kernel)
+            #expect(zip(inner.pixels, reblurred.pixels).allSatisfy { abs($0 - $1) < 1e-4 }, "sample \(i)")
+            let quarter = s.kernel.rotated90()
+            let wrong = s.sharp.convolvedValid(with: quarter)
+            if wrong.width != reblurred.width || zip(inner.pixels, wrong.pixels).contains(where: { abs($0 - $1) > 1e-3 }) {
+                orientationMatters += 1
+            }
+        }
+        #expect(orientationMatters >= 8, "the check needs kernels whose quarter turn blurs differently")
+        let k = Kernel([[1, 2, 0], [0, 3, 0], [0, 0, 4]])
+        #expect(k.rotated90().rotated90().rotated90().rotated90() == k && k.flippedHorizontally().flippedHorizontally() == k)
+        #expect(k.rotated90()[0, 0] == k[0, 2] && k.flippedHorizontally()[0, 0] == k[0, 2])
+    }
 }
