@@ -43,6 +43,10 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     public var skips: Bool?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
+    /// The learning rate rises linearly from lr/warmupSteps to lr over the first `warmupSteps`
+    /// steps (Goyal et al. 2017's warm-up; not the paper's). Optional so that configurations
+    /// recorded before it existed still decode (nil: no warm-up).
+    public var warmupSteps: Int?
     /// The first `contentOnlySteps` generator steps train G on the content loss alone, with no
     /// critic (SRGAN's and ESRGAN's pixel-loss pretraining; not the paper's, which is 0).
     public var contentOnlySteps = 0
@@ -136,7 +140,13 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// lr at generator step `step` (0-based). Constant-then-linear: constant for `constantSteps`,
     /// then linear down to lr/(steps − constantSteps) at the last step. Cosine: from lr at step 0
     /// to 1/1000 of it at `steps` (NAFNet's and BasicSR's schedule; `constantSteps` unused).
+    /// A warm-up, if any, multiplies either by (step + 1)/warmupSteps until it reaches 1.
     public func learningRate(at step: Int) -> Float {
+        let warmup = warmupSteps.map { Float(min(step + 1, $0)) / Float($0) } ?? 1
+        return warmup * scheduledRate(at: step)
+    }
+
+    private func scheduledRate(at step: Int) -> Float {
         switch schedule {
         case .constantThenLinear:
             guard step >= constantSteps, steps > constantSteps else { return learningRate }

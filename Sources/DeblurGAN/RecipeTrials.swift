@@ -18,6 +18,8 @@ public enum RecipeTrials {
     static let plain = with(fastAdam) { $0.norm = .none }
     /// The best of the second round: `plain` without dropout (the third round keeps it and adds photos).
     static let plainNoDropout = with(plain) { $0.dropout = 0 }
+    /// `plainNoDropout` with the learning rate warmed up over 500 steps.
+    static let warm = with(plainNoDropout) { $0.warmupSteps = 500 }
 
     public static let all: [RecipeTrial] = [
         RecipeTrial("paper-small", parent: "", factor: "the paper's recipe at ngf 16 / 3 blocks / 64² crops / batch 4",
@@ -74,5 +76,14 @@ public enum RecipeTrials {
                     config: with(plainNoDropout) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
         RecipeTrial("photos-ngf-32", parent: "more-photos", factor: "ngf 32 (was 16)",
                     config: with(plainNoDropout) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        // Fifth round: the two stalls above are dead units — every channel of the ReLU before the
+        // last convolution stops firing within ~500 steps at lr 1e-3 — and a warm-up keeps them alive.
+        RecipeTrial("warmup", parent: "more-photos", factor: "lr warm-up over the first 500 steps",
+                    config: warm, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("warmup-ngf-32", parent: "warmup", factor: "ngf 32 (was 16)",
+                    config: with(warm) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("warmup-crop-128", parent: "warmup", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
+                    config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
     ]
 }

@@ -15,6 +15,20 @@ import Testing
         #expect((1..<100).allSatisfy { c.learningRate(at: $0) < c.learningRate(at: $0 - 1) })
     }
 
+    /// A warm-up ramps the rate linearly up to the schedule's, then leaves the schedule alone; a
+    /// configuration recorded before warm-up existed decodes as having none.
+    @Test func warmUpRampsToTheScheduleThenLeavesIt() throws {
+        var c = tinyConfig(steps: 100)
+        let plain = c
+        c.warmupSteps = 4
+        #expect(abs(c.learningRate(at: 0) - 0.25e-4) < 1e-10 && abs(c.learningRate(at: 2) - 0.75e-4) < 1e-10)
+        #expect((3..<100).allSatisfy { c.learningRate(at: $0) == plain.learningRate(at: $0) })
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as! [String: Any]
+        json["warmupSteps"] = nil
+        let old = try JSONDecoder().decode(DeblurGANConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.warmupSteps == nil && old.learningRate(at: 0) == plain.learningRate(at: 0))
+    }
+
     /// Content-only steps leave the critic and its optimiser untouched; the adversarial steps after them do not.
     @Test func contentOnlyStepsNeverTouchTheCritic() throws {
         var config = tinyConfig(steps: 4)
