@@ -46,6 +46,9 @@ public struct RecipeTrial: Sendable {
         public let contentOnlySteps: Int
         public let cpuMinutes: Double
         public let score: RestorationScore
+        /// Channels of the ReLU before the last convolution that fire on the test crops, and how
+        /// many there are (`ResnetGenerator.liveChannels`): 0 live means the run is stuck.
+        public let liveLast: (live: Int, channels: Int)
     }
 
     /// Trains for `cpuMinutes` of this process's CPU time (one thread) and scores the generator on
@@ -77,8 +80,10 @@ public struct RecipeTrial: Sendable {
         var points: [Point] = [], used = 0.0, next = 1
         func evaluate() throws {
             let deblurrer = Deblurrer(generator: trainer.generator)
+            let probe = Image.batch(crops.prefix(8).map(\.blurred))
+            let last = trainer.generator.liveChannels(on: probe).last.map { ($0.live, $0.channels) } ?? (0, 0)
             let p = Point(step: trainer.step, contentOnlySteps: contentSteps, cpuMinutes: used / 60,
-                          score: RestorationScore(crops: crops) { deblurrer.deblur(image: $0) })
+                          score: RestorationScore(crops: crops) { deblurrer.deblur(image: $0) }, liveLast: last)
             points.append(p)
             try progress(p)
         }

@@ -77,27 +77,54 @@ public final class ResnetGenerator: Module {
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[2] % 4 == 0 && x.shape[3] % 4 == 0,
                      "ResnetGenerator needs [N, C, H, W] with H and W multiples of 4, got \(x.shape); `Deblurrer` pads any size")
-        let y = skips ? withSkips(x) : model(x)
+        let y = layers(x)
         return learnResidual ? (x + y).clamp(-1, 1) : y
     }
 
-    /// The layers in order, adding the encoder activations after layer 3 (full size, ngf channels)
-    /// and layer 6 (half size) after the ReLU of the transposed convolution of the same size
-    /// (the last layer, at count − 1, is the Tanh).
-    private func withSkips(_ x: Tensor) -> Tensor {
+    /// The layers in order, each output shown to `observe`. With `skips`, the encoder activations
+    /// after layer 3 (full size, ngf channels) and layer 6 (half size) are added after the ReLU of
+    /// the transposed convolution of the same size (the last layer, at count − 1, is the Tanh).
+    private func layers(_ x: Tensor, observe: (Int, Tensor) -> Void = { _, _ in }) -> Tensor {
         let last = model.layers.count - 1
         var h = x, full = x, half = x
         for (i, layer) in model.layers.enumerated() {
             h = layer(h)
-            switch i {
-            case 3: full = h
-            case 6: half = h
-            case last - 6: h = h + half
-            case last - 3: h = h + full
-            default: break
+            if skips {
+                switch i {
+                case 3: full = h
+                case 6: half = h
+                case last - 6: h = h + half
+                case last - 3: h = h + full
+                default: break
+                }
             }
+            observe(i, h)
         }
         return h
+    }
+
+    /// For each ReLU of the main path (`model.3`, `model.6`, …, the one before the last conv),
+    /// how many of its channels fire (are above 0) somewhere on `x`. A channel that never fires
+    /// passes no gradient to anything before it: it is dead, and with it the capacity it stood for.
+    /// Without a normalisation, a high learning rate can kill every channel of the last ReLU in a
+    /// few hundred steps; the generator is then stuck at a constant correction (the recipe search).
+    public func liveChannels(on x: Tensor) -> [(layer: Int, live: Int, channels: Int)] {
+        var counts: [(layer: Int, live: Int, channels: Int)] = []
+        withNoGrad {
+            _ = layers(x) { i, h in
+                guard model.layers[i] is ReLU else { return }
+                let (n, c, plane) = (h.shape[0], h.shape[1], h.shape[2] * h.shape[3])
+                var fires = [Bool](repeating: false, count: c)
+                h.data.withUnsafeBufferPointer { d in
+                    for b in 0..<n { for ch in 0..<c where !fires[ch] {
+                        let start = (b * c + ch) * plane
+                        fires[ch] = d[start..<(start + plane)].contains { $0 > 0 }
+                    } }
+                }
+                counts.append((i, fires.filter { $0 }.count, c))
+            }
+        }
+        return counts
     }
 
     /// The dropout layers of every ResBlock, in order.

@@ -74,9 +74,9 @@ extension Course {
                 if done.contains(name) { print("\(name): already measured in \(csv), skipped"); continue }
                 print("\(name) (\(trial.factor)) for \(budget) CPU min …")
                 let points = try trial.run(photos: try photos(trial.photos), crops: crops, cpuMinutes: cpuMinutes, evaluations: evaluations, seed: seed) { p in
-                    print(String(format: "  step %5d  %.2f CPU min  gain %+.2f ± %.2f dB  %3.0f %% improved  SSIM %.3f → %.3f",
+                    print(String(format: "  step %5d  %.2f CPU min  gain %+.2f ± %.2f dB  %3.0f %% improved  SSIM %.3f → %.3f  live %d/%d",
                                  p.step, p.cpuMinutes, p.score.meanGain, p.score.sdGain, 100 * p.score.improvedShare,
-                                 p.score.blurredSSIM, p.score.restoredSSIM))
+                                 p.score.blurredSSIM, p.score.restoredSSIM, p.liveLast.live, p.liveLast.channels))
                 }
                 do {
                     try table.append(points.map { p in

@@ -67,6 +67,24 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(g.namedParameters().last { $0.name == "model.19.weight" }!.tensor.grad!.data.contains { $0 != 0 })
     }
 
+    /// `liveChannels` counts, per ReLU of the main path, the channels that fire somewhere: all of
+    /// them at a fresh start, none of the last ReLU's once the transposed convolution before it
+    /// has a large negative bias (the dead-unit failure of the recipe search), the others unchanged.
+    @Test func liveChannelsFindADeadLastLayer() {
+        var rng = RandomGenerator(seed: 8)
+        let g = ResnetGenerator(ngf: 4, blocks: 1, norm: .none, using: &rng)
+        let x = Tensor.uniform([2, 3, 16, 16], low: -1, high: 1, using: &rng)
+        let fresh = g.liveChannels(on: x)
+        #expect(fresh.map(\.layer) == [3, 6, 9, 13, 16])
+        #expect(fresh.map(\.channels) == [4, 8, 16, 8, 4])
+        #expect(fresh.last!.live == 4)
+        let bias = g.namedParameters().first { $0.name == "model.14.bias" }!.tensor
+        for i in bias.data.indices { bias.data[i] = -100 }
+        let killed = g.liveChannels(on: x)
+        #expect(killed.last!.live == 0)
+        #expect(killed.dropLast().map(\.live) == fresh.dropLast().map(\.live))
+    }
+
     /// `skips`: no new parameters or names, and the full-size encoder activation reaches the last
     /// convolution — with both transposed convolutions at zero, the decoder carries exactly it.
     @Test func skipsAddTheEncoderActivationsWithoutNewParameters() {
