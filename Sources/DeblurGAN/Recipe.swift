@@ -9,9 +9,17 @@ import NN
 public enum DeblurRecipe {
     /// The six photos the recipe search started with (three of them textures).
     public static let firstPhotos = ["astronaut", "chelsea", "rocket", "brick", "gravel", "grass"]
-    /// Photos (in Data/) that training crops are cut from: the first six and three more scenes
-    /// (architecture and landscape, fur and leaves, stairs and people), after the `more-photos` trial.
-    public static let trainingPhotos = firstPhotos + ["china", "face", "ascent"]
+    /// The first six and three more scenes (architecture and landscape, fur and leaves, stairs and
+    /// people): the `more-photos` trial and the trials built on it.
+    public static let ninePhotos = firstPhotos + ["china", "face", "ascent"]
+    /// Photos (in Data/) that training crops are cut from.
+    public static let trainingPhotos = ninePhotos
+    /// 24 more photos, public domain or CC0, from two Debian packages (Data/LICENSES.md): people,
+    /// animals, buildings, landscapes, water, a night scene, signs — the `wide-photos` trial.
+    public static let widerPhotos = ["colosseum", "carcassonne", "berlin_cathedral", "hawa_mahal", "konark_temple", "mysore_palace",
+                                     "petra", "aula_palatina", "great_wall", "machu_picchu", "canyon_de_chelly", "rocamadour",
+                                     "ajanta_caves", "jaguars", "lemurs", "bison", "dog", "mariachi", "orchestra", "taiko",
+                                     "coral_reef", "cincinnati_bridge", "citrus", "honey_bee"]
     /// Photos never cropped for training: every score of a model is measured on them.
     public static let heldOutPhotos = ["coffee", "camera"]
     /// A genuinely motion-blurred photo with no sharp original: shown, never scored or trained on.

@@ -63,27 +63,29 @@ public enum RecipeTrials {
                     config: with(plain) { $0.criticSteps = 1; $0.adversarialWeight = 0.1 }, contentOnlyShare: 0.8),
         // Third round, from the best of the second (no-norm without dropout): the training data.
         RecipeTrial("more-photos", parent: "plain-no-dropout", factor: "9 training photos: + china / face / ascent (was 6)",
-                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         // Fourth round, from more-photos: the generator's shape.
         RecipeTrial("skips", parent: "more-photos", factor: "additive encoder–decoder skips at full and half size",
-                    config: with(plainNoDropout) { $0.skips = true }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: with(plainNoDropout) { $0.skips = true }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("mse", parent: "more-photos", factor: "L2 content loss as in DeblurGAN-v2 (was L1)",
-                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos, pixelLoss: .l2),
+                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos, pixelLoss: .l2),
         RecipeTrial("photos-crop-128", parent: "more-photos", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
                     config: with(plainNoDropout) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
+                    photos: DeblurRecipe.ninePhotos),
         RecipeTrial("photos-batch-8", parent: "more-photos", factor: "batch 8 of 64² crops (was 4)",
-                    config: with(plainNoDropout) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: with(plainNoDropout) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("photos-ngf-32", parent: "more-photos", factor: "ngf 32 (was 16)",
-                    config: with(plainNoDropout) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: with(plainNoDropout) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
+        RecipeTrial("wide-photos", parent: "more-photos", factor: "33 training photos: + 24 of people / animals / buildings / landscapes (was 9)",
+                    config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos + DeblurRecipe.widerPhotos),
         // Fifth round: the two stalls above are dead units — every channel of the ReLU before the
         // last convolution stops firing within ~500 steps at lr 1e-3 — and a warm-up keeps them alive.
         RecipeTrial("warmup", parent: "more-photos", factor: "lr warm-up over the first 500 steps",
-                    config: warm, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: warm, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("warmup-ngf-32", parent: "warmup", factor: "ngf 32 (was 16)",
-                    config: with(warm) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+                    config: with(warm) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("warmup-crop-128", parent: "warmup", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
                     config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
+                    photos: DeblurRecipe.ninePhotos),
     ]
 }

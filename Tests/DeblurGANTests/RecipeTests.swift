@@ -106,6 +106,15 @@ import Testing
         #expect(perfect.gains.allSatisfy { $0 == .infinity || $0 > 20 })
     }
 
+    /// Every photo a trial or the recipe names is a PNG in Data/, and none is held out or the real blurred one.
+    @Test func everyTrainingPhotoExistsAndNoneIsHeldOut() {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Data").standardized.path
+        let training = Set(RecipeTrials.all.flatMap(\.photos) + DeblurRecipe.trainingPhotos)
+        for name in training { #expect(FileManager.default.fileExists(atPath: "\(data)/\(name).png"), "\(name).png missing from Data/") }
+        #expect(training.isDisjoint(with: DeblurRecipe.heldOutPhotos + [DeblurRecipe.realBlurPhoto]))
+        #expect(Set(DeblurRecipe.widerPhotos).count == 24)
+    }
+
     @Test func everyRecipeTrialHasAKnownParentAndOneFactor() {
         let names = RecipeTrials.all.map(\.name)
         #expect(Set(names).count == names.count)
