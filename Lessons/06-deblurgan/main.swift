@@ -550,8 +550,8 @@ lesson.markdown("""
     - **DeblurGAN, this run** — the model trained above, blind: it sees only the blurred crop; and
       the same run's generator at the end of its content-only phase, before the critic joined.
     - **DeblurGAN, shipped** — the model in Data/models/, trained by `course train --preset long`
-      with the same recipe at ngf 32 / 6 blocks (its metadata says for how many steps and CPU
-      hours, and from which commit).
+      with the same recipe and network for about twice as long (its metadata says the recipe, how
+      many steps and CPU hours, and from which commit).
 
     Wiener uses NSR 10⁻³ and Richardson–Lucy 30 iterations (lesson 1's settings for low noise).
     These inputs are noisier than that (σ up to 0.01, then 8-bit rounding), so one more oracle
@@ -1034,9 +1034,9 @@ lesson.markdown("""
     What to take away: a blind network is trained, not told the kernel — and what it learns
     depends on the budget and the recipe. The paper's recipe, shrunk to a CPU, barely moves a
     photo; measured one change at a time, a content loss alone at a higher learning rate without
-    InstanceNorm buys far more per CPU-minute, and the critic is left for a short last phase. The
-    non-blind methods do far better when handed the true kernel and lose that advantage as soon as
-    the kernel is wrong. DeblurGAN's published results come from days of GPU training on a
+    InstanceNorm buys far more per CPU-minute, the critic is left for a short last phase, and
+    varied training photos buy more than a wider network. The non-blind methods do far better when
+    handed the true kernel and lose that advantage as soon as the kernel is wrong. DeblurGAN's published results come from days of GPU training on a
     network about 40× the lesson's; `DeblurGANConfig.paper` builds and trains it too.
     """)
 
