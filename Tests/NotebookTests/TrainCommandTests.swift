@@ -24,7 +24,7 @@ import Testing
         let metadata = try SafeTensors.read(export, including: { _ in false }).metadata
         #expect(metadata["preset"] == "lesson")
         #expect(metadata["step"] == "1")
-        #expect(metadata["training_photos"]?.split(separator: " ").count == 9)
+        #expect(metadata["training_photos"]?.split(separator: " ").count == 33 && metadata["training_photos"]?.hasSuffix("honey_bee") == true)
         #expect(metadata["held_out_photos"] == "coffee camera")
         #expect(metadata["trained_by"] == "course train --preset lesson --seed 1")
         let curve = try String(contentsOfFile: folder.appendingPathComponent("g-validation.csv").path, encoding: .utf8)
