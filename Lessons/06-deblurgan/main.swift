@@ -50,7 +50,7 @@ lesson.markdown("""
     names, so its released weights would load), then asks what a CPU can afford: the paper's
     recipe trains for days on a GPU, so the lesson *measures* which changes buy the most dB per
     CPU-minute and trains the resulting recipe live. It scores that model, and the model the course
-    ships (trained by the same code, wider, for longer), on photos they never saw, against the
+    ships (the same network trained by the same code for longer), on photos they never saw, against the
     blurred input and the non-blind baselines of lesson 1, and runs them on a real motion-blurred
     photo.
 
