@@ -399,7 +399,8 @@ struct TrainedModel {
     /// The generator at the end of the content-only phase (nil if the run has none).
     let contentOnly: ResnetGenerator?
     let history: [TrainingRun.Record]
-    /// Mean PSNR of the blurred validation crops themselves.
+    /// The validation crops (held-out photos) and the mean PSNR of their blurred inputs.
+    let validation: [BlurPatchDataset.Sample]
     let validationBaseline: Double
     let cpuMinutes: Double
     /// Wall time per step of the steps trained in this run (nil if it only loaded a finished run).
@@ -462,7 +463,7 @@ let trained = lesson.shared("trained model") { ctx -> TrainedModel in
         let snapshot = config.contentOnlySteps > 0 ? try ResnetGenerator(contentsOf: snapshotPath) : nil
         let trainedSteps = final.trainer.step - firstStep
         return TrainedModel(config: config, generator: final.trainer.generator, contentOnly: snapshot, history: final.history,
-                            validationBaseline: baseline, cpuMinutes: final.cpuSeconds / 60,
+                            validation: validation, validationBaseline: baseline, cpuMinutes: final.cpuSeconds / 60,
                             secondsPerStep: trainedSteps > 0 && !ctx.quick ? Date().timeIntervalSince(started) / Double(trainedSteps) : nil)
     } catch let diverged as TrainingDiverged {
         throw CellError("\(diverged)")
@@ -524,9 +525,7 @@ lesson.cell("Train (or resume) and plot the training curves", uses: [trained], d
         ctx.metric("seconds_per_step", s)
     }
     // Dead units: a ReLU channel that fires nowhere passes no gradient back (the recipe search's stalls).
-    let probe = Image.batch(try heldOutCrops(ctx, count: ctx.pick(quick: 4, full: 8), size: ctx.pick(quick: 64, full: 128),
-                                             seed: ctx.seed &+ 1000).map(\.blurred))
-    let firing = m.generator.liveChannels(on: probe)
+    let firing = m.generator.liveChannels(on: Image.batch(m.validation.map(\.blurred)))
     ctx.say("channels that fire on the validation crops, per ReLU of the main path: "
             + firing.map { "model.\($0.layer) \($0.live)/\($0.channels)" }.joined(separator: ", "))
     ctx.metric("live_channels_last_relu", Double(firing.last?.live ?? 0))
@@ -570,8 +569,10 @@ let wienerNSRGrid = stride(from: -5.0, through: -1, by: 0.25).map { pow(10, $0) 
 /// Wiener with the true kernel and, for each crop, the NSR of the grid that gives the best PSNR
 /// against the sharp crop: the best any Wiener filter with a constant NSR could do on it.
 func tunedWiener(_ c: BlurPatchDataset.Sample) -> Image {
-    wienerNSRGrid.map { Deconvolution.wiener(c.blurred, kernel: c.kernel, nsr: $0).clamped() }
-        .max { Metrics.psnr($0, c.sharp) < Metrics.psnr($1, c.sharp) }!
+    wienerNSRGrid.map { nsr -> (image: Image, psnr: Double) in
+        let x = Deconvolution.wiener(c.blurred, kernel: c.kernel, nsr: nsr).clamped()
+        return (x, Metrics.psnr(x, c.sharp))
+    }.max { $0.psnr < $1.psnr }!.image
 }
 
 /// One method's results on every test crop.

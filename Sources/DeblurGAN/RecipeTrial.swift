@@ -78,9 +78,9 @@ public struct RecipeTrial: Sendable {
         let trainer = DeblurGANTrainer(config: c, content: pixelLoss.content, seed: seed, batches: batches)
 
         var points: [Point] = [], used = 0.0, next = 1
+        let probe = Image.batch(crops.prefix(8).map(\.blurred))
         func evaluate() throws {
             let deblurrer = Deblurrer(generator: trainer.generator)
-            let probe = Image.batch(crops.prefix(8).map(\.blurred))
             let last = trainer.generator.liveChannels(on: probe).last.map { ($0.live, $0.channels) } ?? (0, 0)
             let p = Point(step: trainer.step, contentOnlySteps: contentSteps, cpuMinutes: used / 60,
                           score: RestorationScore(crops: crops) { deblurrer.deblur(image: $0) }, liveLast: last)

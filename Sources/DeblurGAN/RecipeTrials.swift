@@ -76,10 +76,11 @@ public enum RecipeTrials {
                     config: with(plainNoDropout) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("photos-ngf-32", parent: "more-photos", factor: "ngf 32 (was 16)",
                     config: with(plainNoDropout) { $0.ngf = 32 }, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
+        // Fifth round: the two stalls above are dead units — every channel of the ReLU before the
+        // last convolution stops firing within ~500 steps at lr 1e-3 — and a warm-up keeps them
+        // alive; and wider training data.
         RecipeTrial("wide-photos", parent: "more-photos", factor: "33 training photos: + 24 of people / animals / buildings / landscapes (was 9)",
                     config: plainNoDropout, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos + DeblurRecipe.widerPhotos),
-        // Fifth round: the two stalls above are dead units — every channel of the ReLU before the
-        // last convolution stops firing within ~500 steps at lr 1e-3 — and a warm-up keeps them alive.
         RecipeTrial("warmup", parent: "more-photos", factor: "lr warm-up over the first 500 steps",
                     config: warm, contentOnlyShare: 1, photos: DeblurRecipe.ninePhotos),
         RecipeTrial("warmup-ngf-32", parent: "warmup", factor: "ngf 32 (was 16)",
