@@ -43,6 +43,8 @@ let convCases: [ConvCase] = [
     ConvCase(path: "stride-2 4×4 with the vector unfold (the critic)", n: 2, c: 3, h: 6, w: 38, o: 4, k: 4, stride: 2, padding: 1),
     ConvCase(path: "stride-2 3×3 (the generator's downsampling)", n: 1, c: 4, h: 9, w: 8, o: 6, k: 3, stride: 2, padding: 1),
     ConvCase(path: "one output channel, direct (the critic's last layer)", n: 2, c: 4, h: 8, w: 7, o: 1, k: 4, stride: 1, padding: 1),
+    ConvCase(path: "three output channels, direct 7×7 in 16-column blocks (the generator's last layer)", n: 2, c: 4, h: 9, w: 22,
+             o: 3, k: 7, stride: 1, padding: 0),
     ConvCase(path: "Winograd 3×3 (a ResBlock)", n: 1, c: 16, h: 32, w: 32, o: 16, k: 3, stride: 1, padding: 1),
     ConvCase(path: "transposed 3×3 stride 2 (the generator's upsampling)", n: 2, c: 4, h: 5, w: 6, o: 3, k: 3, stride: 2, padding: 1,
              transposed: true),

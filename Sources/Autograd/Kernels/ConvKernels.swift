@@ -155,9 +155,11 @@ func convolveForward(_ x: [Float], _ w: [Float], bias: [Float]?, images n: Int, 
                 }
                 g.forEachTile(images: n) { i, oys, cols, threads in
                     let x = xp.baseAddress! + i * g.c * g.h * g.w, out = y.baseAddress! + i * o * L
-                    if o == 1 {   // see DirectConvolution.swift
-                        if bias == nil { (out + oys.lowerBound * g.ow).update(repeating: 0, count: oys.count * g.ow) }
-                        g.directForward(x, wp.baseAddress!, oys, into: out)
+                    if g.directPays(outChannels: o) {   // see DirectConvolution.swift
+                        if bias == nil {
+                            for oc in 0..<o { (out + oc * L + oys.lowerBound * g.ow).update(repeating: 0, count: oys.count * g.ow) }
+                        }
+                        g.directForward(x, wp.baseAddress!, outChannels: o, oys, into: out)
                         return
                     }
                     g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)
@@ -193,8 +195,8 @@ func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n
             dx.withUnsafeMutableBufferPointer { dxp in
                 g.forEachTile(images: n) { i, oys, cols, threads in
                     let tile = oys.count * g.ow, dxi = dxp.baseAddress! + i * g.c * plane
-                    if o == 1 {   // see DirectConvolution.swift
-                        g.directInputGradient(gp.baseAddress! + i * L, wp.baseAddress!, oys, into: dxi)
+                    if g.directPays(outChannels: o) {   // see DirectConvolution.swift
+                        g.directInputGradient(gp.baseAddress! + i * o * L, wp.baseAddress!, outChannels: o, oys, into: dxi)
                         return
                     }
                     sgemm(true, false, R, tile, o, wp.baseAddress!, lda: R, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow,
@@ -217,8 +219,8 @@ func convolveWeightGradient(_ x: [Float], _ gy: [Float], images n: Int, outChann
             partials.withUnsafeMutableBufferPointer { pp in
                 g.forEachTile(images: n) { i, oys, cols, threads in
                     let tile = oys.count * g.ow, x = xp.baseAddress! + i * g.c * g.h * g.w
-                    if o == 1 {   // see DirectConvolution.swift
-                        g.directWeightGradient(x, gp.baseAddress! + i * L, oys, into: pp.baseAddress! + i * R)
+                    if g.directPays(outChannels: o) {   // see DirectConvolution.swift
+                        g.directWeightGradient(x, gp.baseAddress! + i * o * L, outChannels: o, oys, into: pp.baseAddress! + i * o * R)
                         return
                     }
                     g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)

@@ -12,4 +12,16 @@ void cgemm_block(int transA, int transB, long k,
                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
                  long m0, long m1, long n0, long n1);
 
+/// A convolution's shape: input c × h × w, kernel kh × kw, stride, zero padding, output oh × ow.
+typedef struct { long c, h, w, kh, kw, stride, pad, oh, ow; } conv_geometry;
+
+/// Convolutions with 1 ≤ o ≤ 4 output channels straight on one image, for output rows
+/// oy0..<oy1 (direct_conv.c); each adds to its result. Weights w are [o][c·kh·kw].
+/// y [o][oh][ow] += w ⊛ x [c][h][w].
+void cdirect_forward(const conv_geometry *g, const float *x, const float *w, float *y, long o, long oy0, long oy1);
+/// dx [c][h][w] += the adjoint of the forward map applied to gy [o][oh][ow].
+void cdirect_input_grad(const conv_geometry *g, const float *gy, const float *w, float *dx, long o, long oy0, long oy1);
+/// dw [o][c·kh·kw] += Σ over the rows' outputs of gy × the windows of x.
+void cdirect_weight_grad(const conv_geometry *g, const float *x, const float *gy, float *dw, long o, long oy0, long oy1);
+
 #endif
