@@ -14,13 +14,19 @@ public enum DeblurRecipe {
     public static let ninePhotos = firstPhotos + ["china", "face", "ascent"]
     /// Photos (in Data/) that training crops are cut from: the nine and the 24 wider ones, after
     /// the `wide-photos` trial (+0.81 dB against more-photos' +0.61 at 5 CPU-minutes).
-    public static let trainingPhotos = ninePhotos + widerPhotos
+    public static let trainingPhotos = ninePhotos + widerPhotos + furtherPhotos
     /// 24 more photos, public domain or CC0, from two Debian packages (Data/LICENSES.md): people,
     /// animals, buildings, landscapes, water, a night scene, signs — the `wide-photos` trial.
     public static let widerPhotos = ["colosseum", "carcassonne", "berlin_cathedral", "hawa_mahal", "konark_temple", "mysore_palace",
                                      "petra", "aula_palatina", "great_wall", "machu_picchu", "canyon_de_chelly", "rocamadour",
                                      "ajanta_caves", "jaguars", "lemurs", "bison", "dog", "mariachi", "orchestra", "taiko",
                                      "coral_reef", "cincinnati_bridge", "citrus", "honey_bee"]
+    /// 15 more, public domain or CC0, from the same Debian package (Data/LICENSES.md): crowds and a
+    /// stage, night and dusk scenes, water, horses, forests, carved faces, stone — the
+    /// `photos-48` trial.
+    public static let furtherPhotos = ["opera_stage", "gateway_of_india", "brandenburg_gate", "palais_des_papes", "lincoln_memorial",
+                                       "narwhals", "golden_temple", "schwerin_palace", "horses", "neuschwanstein", "reims_cathedral",
+                                       "charminar", "arles_amphitheatre", "mount_rushmore", "great_pyramid"]
     /// Photos never cropped for training: every score of a model is measured on them.
     public static let heldOutPhotos = ["coffee", "camera"]
     /// A genuinely motion-blurred photo with no sharp original: shown, never scored or trained on.

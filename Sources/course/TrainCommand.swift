@@ -76,6 +76,9 @@ extension Course {
                 run = try TrainingRun(path: path, config: config, content: .l1, seed: seed, batches: batches, restart: restart)
             } catch { throw fail(74, "\(error)") }
             print(run.startMessage)
+            // The code that trains is the code at the first step, not at export: later sittings
+            // keep the commit the run started from.
+            if run.trainer.notes["commit"] == nil, let commit = Self.gitCommit() { run.trainer.notes["commit"] = commit }
             let signals = SignalForwarding(note: "\n  (stopping after this step; the checkpoint will be kept)\n")
             let start = Date(), firstStep = run.trainer.step
             var lastLine = Date.distantPast
@@ -107,7 +110,7 @@ extension Course {
             // The validation gain at every checkpoint, beside the exported generator.
             let curvePath = TrainingRun.sibling(of: exportPath, suffix: "-validation.csv")
             do {
-                try run.exportGenerator(to: exportPath, provenance: provenance(config: config))
+                try run.exportGenerator(to: exportPath, provenance: provenance(startedAt: run.trainer.notes["commit"]))
                 let rows = run.history.compactMap { r in
                     r.validationPSNR.map { String(format: "%d,%.4f,%.4f,%.4f,%.4f", r.step.step, r.cpuSeconds / 3600, $0, blurred, $0 - blurred) }
                 }
@@ -118,12 +121,16 @@ extension Course {
                          run.trainer.step, run.cpuSeconds / 3600, exportPath, curvePath))
         }
 
-        func provenance(config: DeblurGANConfig) -> [String: String] {
+        /// `commit` is the one training started from (runs begun before it was recorded: none);
+        /// `exported_at_commit` is added when the export's differs.
+        func provenance(startedAt: String?) -> [String: String] {
             var p = ["preset": preset, "training_photos": DeblurRecipe.trainingPhotos.joined(separator: " "),
                      "held_out_photos": DeblurRecipe.heldOutPhotos.joined(separator: " "),
                      "trained_by": "course train --preset \(preset) --seed \(seed)",
                      "exported": ISO8601DateFormatter().string(from: Date())]
-            if let commit = Self.gitCommit() { p["commit"] = commit }
+            let now = Self.gitCommit()
+            if let commit = startedAt ?? now { p["commit"] = commit }
+            if let now, now != p["commit"] { p["exported_at_commit"] = now }
             return p
         }
 

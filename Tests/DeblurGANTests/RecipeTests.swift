@@ -113,6 +113,8 @@ import Testing
         for name in training { #expect(FileManager.default.fileExists(atPath: "\(data)/\(name).png"), "\(name).png missing from Data/") }
         #expect(training.isDisjoint(with: DeblurRecipe.heldOutPhotos + [DeblurRecipe.realBlurPhoto]))
         #expect(Set(DeblurRecipe.widerPhotos).count == 24)
+        #expect(Set(DeblurRecipe.furtherPhotos).count == 15)
+        #expect(Set(DeblurRecipe.furtherPhotos).isDisjoint(with: DeblurRecipe.ninePhotos + DeblurRecipe.widerPhotos))
     }
 
     @Test func everyRecipeTrialHasAKnownParentAndOneFactor() {

@@ -24,9 +24,11 @@ import Testing
         let metadata = try SafeTensors.read(export, including: { _ in false }).metadata
         #expect(metadata["preset"] == "lesson")
         #expect(metadata["step"] == "1")
-        #expect(metadata["training_photos"]?.split(separator: " ").count == 33 && metadata["training_photos"]?.hasSuffix("honey_bee") == true)
+        #expect(metadata["training_photos"]?.split(separator: " ").count == 48 && metadata["training_photos"]?.hasSuffix("great_pyramid") == true)
         #expect(metadata["held_out_photos"] == "coffee camera")
         #expect(metadata["trained_by"] == "course train --preset lesson --seed 1")
+        let started = try SafeTensors.read(checkpoint, including: { _ in false }).metadata["note.commit"]
+        #expect(started != nil && metadata["commit"] == started, "the export names the commit its training started from")
         let curve = try String(contentsOfFile: folder.appendingPathComponent("g-validation.csv").path, encoding: .utf8)
             .split(separator: "\n")
         #expect(curve.first == "step,cpu_hours,validation_psnr,blurred_psnr,gain_db")
