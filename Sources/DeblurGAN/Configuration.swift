@@ -94,39 +94,29 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// loss alone for 90 % of the steps, then WGAN-GP with one critic update per step and the
     /// adversarial term at 0.1 (DeblurGAN-v2's ratio of adversarial to content weight). About 20
     /// minutes on 2 cores.
-    public static let lesson: DeblurGANConfig = {
-        var c = DeblurGANConfig(name: "lesson", ngf: 16, blocks: 3, ndf: 16, cropSize: 64, batchSize: 4, steps: 24_000)
-        c.applyCourseRecipe()
-        return c
-    }()
+    public static let lesson = courseRecipe("lesson", ngf: 16, blocks: 3, steps: 24_000)
 
     /// The same recipe for the model the course ships (Data/models/), at the lesson's size and about
     /// twice its steps: trained by `course train --preset long`, about 1.2 CPU-hours on one core.
     /// The size is measured, not guessed: the earlier long preset (ngf 32, 6 blocks, Adam 5e-4)
     /// reached after 1.6 CPU-hours what ngf 16 / 3 blocks reaches in 30 CPU-minutes, and at 5 and
     /// 10 CPU-minutes ngf 32 learns more slowly than ngf 16 (the recipe tables).
-    public static let long: DeblurGANConfig = {
-        var c = DeblurGANConfig(name: "long", ngf: 16, blocks: 3, ndf: 16, cropSize: 64, batchSize: 4, steps: 50_000)
-        c.applyCourseRecipe()
-        return c
-    }()
+    public static let long = courseRecipe("long", ngf: 16, blocks: 3, steps: 50_000)
 
     /// Two candidates to replace `long`, each changing one thing of it with about the same CPU
     /// time (~1.3 CPU-hours on one core): the long run's training L1 fell only from 0.082 to 0.076
     /// over 50,000 steps while validation stalled at +0.9 dB, so the small network underfits, and
     /// the question is where more capacity buys most — width (4× the FLOPs per step) or the
     /// paper's depth of 9 blocks at ¼ size (about 2× the FLOPs).
-    public static let longNgf32: DeblurGANConfig = {
-        var c = DeblurGANConfig(name: "long-ngf-32", ngf: 32, blocks: 3, ndf: 16, cropSize: 64, batchSize: 4, steps: 24_000)
-        c.applyCourseRecipe()
-        return c
-    }()
+    public static let longNgf32 = courseRecipe("long-ngf-32", ngf: 32, blocks: 3, steps: 24_000)
+    public static let longBlocks9 = courseRecipe("long-blocks-9", ngf: 16, blocks: 9, steps: 28_000)
 
-    public static let longBlocks9: DeblurGANConfig = {
-        var c = DeblurGANConfig(name: "long-blocks-9", ngf: 16, blocks: 9, ndf: 16, cropSize: 64, batchSize: 4, steps: 28_000)
+    /// The course recipe for a generator of this width and depth: critic ndf 16, batch 4 of 64² crops.
+    static func courseRecipe(_ name: String, ngf: Int, blocks: Int, steps: Int) -> DeblurGANConfig {
+        var c = DeblurGANConfig(name: name, ngf: ngf, blocks: blocks, ndf: 16, cropSize: 64, batchSize: 4, steps: steps)
         c.applyCourseRecipe()
         return c
-    }()
+    }
 
     public mutating func applyCourseRecipe() {
         norm = .none

@@ -22,8 +22,8 @@ public enum DeblurRecipe {
                                      "ajanta_caves", "jaguars", "lemurs", "bison", "dog", "mariachi", "orchestra", "taiko",
                                      "coral_reef", "cincinnati_bridge", "citrus", "honey_bee"]
     /// 15 more, public domain or CC0, from the same Debian package (Data/LICENSES.md): crowds and a
-    /// stage, night and dusk scenes, water, horses, forests, carved faces, stone — the
-    /// `photos-48` trial.
+    /// stage, night and dusk scenes, water, horses, forests, carved faces, stone — measured by a
+    /// long run against the 33 (the deblurgan lesson's "Longer runs").
     public static let furtherPhotos = ["opera_stage", "gateway_of_india", "brandenburg_gate", "palais_des_papes", "lincoln_memorial",
                                        "narwhals", "golden_temple", "schwerin_palace", "horses", "neuschwanstein", "reims_cathedral",
                                        "charminar", "arles_amphitheatre", "mount_rushmore", "great_pyramid"]

@@ -88,9 +88,5 @@ public enum RecipeTrials {
         RecipeTrial("warmup-crop-128", parent: "warmup", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
                     config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
                     photos: DeblurRecipe.ninePhotos),
-        // Sixth round, from wide-photos: still more photos.
-        RecipeTrial("photos-48", parent: "wide-photos", factor: "48 training photos: + 15 of crowds / night scenes / water / stone (was 33)",
-                    config: plainNoDropout, contentOnlyShare: 1,
-                    photos: DeblurRecipe.ninePhotos + DeblurRecipe.widerPhotos + DeblurRecipe.furtherPhotos),
     ]
 }
