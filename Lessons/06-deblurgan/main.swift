@@ -420,6 +420,7 @@ func meanPSNR(_ generator: ResnetGenerator, _ crops: [BlurPatchDataset.Sample]) 
 let trained = lesson.shared("trained model") { ctx -> TrainedModel in
     let config = ctx.quick ? DeblurGANConfig.quick : .lesson
     let batches = DeblurRecipe.batches(try loadPhotos(ctx, trainingPhotos), config: config, seed: ctx.seed &+ 17)
+    let photoList = DeblurRecipe.trainingPhotos.joined(separator: " ")
     let validation = try heldOutCrops(ctx, count: ctx.pick(quick: 4, full: 8), size: ctx.pick(quick: 64, full: 128), seed: ctx.seed &+ 1000)
     let baseline = MeanSD(validation.map { Metrics.psnr($0.blurred, $0.sharp) }).mean
     let every = ctx.pick(quick: 10, full: 250)
@@ -429,7 +430,7 @@ let trained = lesson.shared("trained model") { ctx -> TrainedModel in
 
     do {
         let started = Date()
-        let run = try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, batches: batches, restart: ctx.force || ctx.quick)
+        let run = try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, data: photoList, batches: batches, restart: ctx.force || ctx.quick)
         ctx.say(run.startMessage)
         let firstStep = run.trainer.step
         func onStep(_ r: TrainingRun.Record) throws {
@@ -444,7 +445,7 @@ let trained = lesson.shared("trained model") { ctx -> TrainedModel in
             // Train all but the last step with checkpoints, resume a second run from the file for the
             // last step, and check it matches the first continuing uninterrupted.
             try run.train(every: every, until: config.steps - 1, validate: validate, onStep: onStep)
-            let resumed = try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, batches: batches)
+            let resumed = try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, data: photoList, batches: batches)
             ctx.say("checkpoint written at step \(run.trainer.step) → \(path); " + resumed.startMessage)
             try resumed.train(every: every, validate: validate, onStep: onStep)
             try run.train(every: every)
@@ -459,7 +460,7 @@ let trained = lesson.shared("trained model") { ctx -> TrainedModel in
             }
             try run.train(every: every, validate: validate, onStep: onStep)
         }
-        let final = ctx.quick ? try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, batches: batches) : run
+        let final = ctx.quick ? try TrainingRun(path: path, config: config, content: .l1, seed: ctx.seed, data: photoList, batches: batches) : run
         let snapshot = config.contentOnlySteps > 0 ? try ResnetGenerator(contentsOf: snapshotPath) : nil
         let trainedSteps = final.trainer.step - firstStep
         return TrainedModel(config: config, generator: final.trainer.generator, contentOnly: snapshot, history: final.history,
@@ -1011,6 +1012,7 @@ lesson.cell("Content-loss variants on one budget", uses: [contentLoss], data: tr
     config.applyCourseRecipe()
     config.contentOnlySteps = config.steps
     let batches = DeblurRecipe.batches(try loadPhotos(ctx, trainingPhotos), config: config, seed: ctx.seed &+ 17)
+    let photoList = DeblurRecipe.trainingPhotos.joined(separator: " ")
     let crops = try heldOutCrops(ctx, count: ctx.pick(quick: 4, full: 16), size: ctx.pick(quick: 64, full: 128), seed: ctx.seed &+ 2000)
     let base = RestorationScore(crops: crops) { $0 }
     var rows: [[Any]] = []

@@ -54,8 +54,11 @@ public final class TrainingRun {
         (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + suffix
     }
 
-    public init(path: String, config: DeblurGANConfig, content: ContentLoss, seed: UInt64, batches: @escaping BatchProvider,
-                restart: Bool = false) throws {
+    /// `data` names what `batches` draws from (the training photos, say): a checkpoint trained on
+    /// other data is another run, so changing the photos retrains instead of resuming a model
+    /// that never saw them.
+    public init(path: String, config: DeblurGANConfig, content: ContentLoss, seed: UInt64, data: String,
+                batches: @escaping BatchProvider, restart: Bool = false) throws {
         self.path = path
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
@@ -66,15 +69,16 @@ public final class TrainingRun {
             if restart {
                 message = "training \(config.name) from scratch; \(path) will be replaced"
             } else if let found, DeblurGANConfig(metadata: found) == config, found["seed"] == String(seed),
-                      found["content_loss"] == content.name {
+                      found["content_loss"] == content.name, found["note.training_data"] == data {
                 resumed = try DeblurGANTrainer(resumingFrom: path, content: content, batches: batches)
                 message = "resuming \(path) at step \(resumed!.step) of \(config.steps)"
                     + (resumed!.step >= config.steps ? " (finished: nothing to train)" : "")
             } else {
-                message = "\(path) holds another run (configuration, seed or content loss differ): training from scratch replaces it"
+                message = "\(path) holds another run (configuration, seed, content loss or training data differ): training from scratch replaces it"
             }
         }
         let trainer = resumed ?? DeblurGANTrainer(config: config, content: content, seed: seed, batches: batches)
+        trainer.notes["training_data"] = data
         self.trainer = trainer
         cpuSeconds = trainer.notes["cpu_seconds"].flatMap(Double.init) ?? 0
         let text = resumed == nil ? nil : try? String(contentsOfFile: Self.sibling(of: path, suffix: "-history.csv"), encoding: .utf8)

@@ -73,7 +73,8 @@ extension Course {
 
             let run: TrainingRun
             do {
-                run = try TrainingRun(path: path, config: config, content: .l1, seed: seed, batches: batches, restart: restart)
+                run = try TrainingRun(path: path, config: config, content: .l1, seed: seed,
+                                      data: DeblurRecipe.trainingPhotos.joined(separator: " "), batches: batches, restart: restart)
             } catch { throw fail(74, "\(error)") }
             print(run.startMessage)
             // The code that trains is the code at the first step, not at export: later sittings

@@ -66,22 +66,24 @@ import Testing
         var config = tinyConfig(steps: 6)
         config.norm = .none
         config.contentOnlySteps = 4
-        let first = try TrainingRun(path: path, config: config, content: .l1, seed: 4, batches: syntheticBatches())
+        let first = try TrainingRun(path: path, config: config, content: .l1, seed: 4, data: "synthetic", batches: syntheticBatches())
         #expect(first.startMessage.contains("from scratch"))
         try first.train(every: 2, until: 3, validate: { _ in 1.5 })
-        let resumed = try TrainingRun(path: path, config: config, content: .l1, seed: 4, batches: syntheticBatches())
+        let resumed = try TrainingRun(path: path, config: config, content: .l1, seed: 4, data: "synthetic", batches: syntheticBatches())
         #expect(resumed.startMessage.contains("resuming") && resumed.trainer.step == 3)
         #expect(resumed.history.count == 3 && resumed.history[1].validationPSNR == 1.5 && resumed.cpuSeconds > 0)
         try resumed.train(every: 2)
         let straight = try TrainingRun(path: folder.path + "/straight.safetensors", config: config, content: .l1, seed: 4,
-                                       batches: syntheticBatches())
+                                       data: "synthetic", batches: syntheticBatches())
         try straight.train(every: 100)
         #expect(zip(straight.trainer.generator.parameters(), resumed.trainer.generator.parameters()).allSatisfy { $0.data == $1.data })
 
         var other = config
         other.learningRate = 5e-4
-        let replaced = try TrainingRun(path: path, config: other, content: .l1, seed: 4, batches: syntheticBatches())
+        let replaced = try TrainingRun(path: path, config: other, content: .l1, seed: 4, data: "synthetic", batches: syntheticBatches())
         #expect(replaced.startMessage.contains("holds another run") && replaced.trainer.step == 0)
+        let otherData = try TrainingRun(path: path, config: config, content: .l1, seed: 4, data: "other photos", batches: syntheticBatches())
+        #expect(otherData.startMessage.contains("holds another run") && otherData.trainer.step == 0, "new training photos retrain")
 
         let exported = folder.path + "/generator.safetensors"
         try resumed.exportGenerator(to: exported, provenance: ["preset": "test"])
