@@ -17,6 +17,8 @@ public enum DeblurRecipe {
     /// long run on all 48 ended +0.04 dB above the 33-photo one at the same step: within the
     /// validation noise, kept for the variety).
     public static let trainingPhotos = ninePhotos + widerPhotos + furtherPhotos
+    /// `trainingPhotos` as one string: what a checkpoint records as its training data.
+    public static var trainingPhotoList: String { trainingPhotos.joined(separator: " ") }
     /// 24 more photos, public domain or CC0, from two Debian packages (Data/LICENSES.md): people,
     /// animals, buildings, landscapes, water, a night scene, signs — the `wide-photos` trial.
     public static let widerPhotos = ["colosseum", "carcassonne", "berlin_cathedral", "hawa_mahal", "konark_temple", "mysore_palace",

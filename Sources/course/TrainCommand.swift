@@ -74,7 +74,7 @@ extension Course {
             let run: TrainingRun
             do {
                 run = try TrainingRun(path: path, config: config, content: .l1, seed: seed,
-                                      data: DeblurRecipe.trainingPhotos.joined(separator: " "), batches: batches, restart: restart)
+                                      data: DeblurRecipe.trainingPhotoList, batches: batches, restart: restart)
             } catch { throw fail(74, "\(error)") }
             print(run.startMessage)
             // The code that trains is the code at the first step, not at export: later sittings
@@ -125,7 +125,7 @@ extension Course {
         /// `commit` is the one training started from (runs begun before it was recorded: none);
         /// `exported_at_commit` is added when the export's differs.
         func provenance(startedAt: String?) -> [String: String] {
-            var p = ["preset": preset, "training_photos": DeblurRecipe.trainingPhotos.joined(separator: " "),
+            var p = ["preset": preset, "training_photos": DeblurRecipe.trainingPhotoList,
                      "held_out_photos": DeblurRecipe.heldOutPhotos.joined(separator: " "),
                      "trained_by": "course train --preset \(preset) --seed \(seed)",
                      "exported": ISO8601DateFormatter().string(from: Date())]
