@@ -10,40 +10,10 @@
 // tail, and whole rows narrower than 16) are added straight to their result over each kx's valid
 // range. Every sum runs in a fixed order (documented per kernel), whatever the thread count.
 
-#include "ckernels.h"
+#include "vectors.h"
+#include <stdlib.h>
 
 enum { B = 16 };   // output columns per register block: two vectors of 8
-
-typedef float v8 __attribute__((vector_size(32)));   // 2 SSE registers on the baseline CPU
-
-// The helpers below are always inlined, so passing v8 by value never crosses a call boundary
-// whose ABI would depend on the target (the warning clang gives for the baseline build).
-#pragma clang diagnostic ignored "-Wpsabi"
-#define INLINE static inline __attribute__((always_inline))
-
-INLINE v8 splat(float a) { return (v8){a, a, a, a, a, a, a, a}; }
-INLINE v8 load(const float *p) { v8 v; __builtin_memcpy(&v, p, sizeof v); return v; }
-INLINE void add_to(float *p, v8 v) { v8 t = load(p) + v; __builtin_memcpy(p, &t, sizeof t); }
-
-/// p[0], p[s], …, p[7s], reading nothing past p[7s].
-INLINE v8 load_strided(const float *p, long s) {
-    if (s == 1) return load(p);
-    if (s == 2) return __builtin_shufflevector(load(p), load(p + 7), 0, 2, 4, 6, 9, 11, 13, 15);
-    v8 v;
-    for (int j = 0; j < 8; j++) v[j] = p[j * s];
-    return v;
-}
-
-static inline long ceil_div(long a, long b) { return a <= 0 ? 0 : (a + b - 1) / b; }
-
-/// Output columns [lo, hi) whose window column kx lies inside the image.
-static inline void valid_columns(const conv_geometry *g, long kx, long *lo, long *hi) {
-    *lo = ceil_div(g->pad - kx, g->stride);
-    const long end = g->w + g->pad - kx;   // ox·s < end
-    *hi = end <= 0 ? 0 : (end + g->stride - 1) / g->stride;
-    if (*hi > g->ow) *hi = g->ow;
-    if (*hi < *lo) *hi = *lo;
-}
 
 /// Output columns [lo, hi) whose every window column lies inside the image.
 static inline void interior(const conv_geometry *g, long *lo, long *hi) {
@@ -186,6 +156,139 @@ INLINE void weight_grad_body(const conv_geometry *g, const float *restrict x, co
     }
 }
 
+// Many input channels on narrow rows — the critic's last layer, 128 channels of 10 × 10 at 64²
+// crops — would leave the loops above in their scalar edge path for every column. Turned
+// channels-last, t[iy][ix][ci] = x[ci][iy][ix], each window offset is instead a dot product over
+// the channels: contiguous and c long. Per output, the sums run in (ky, kx) order, each over ci.
+
+/// t[(iy − iy0)·w + ix][ci] = x[ci][iy][ix] for the input rows [iy0, iy1).
+INLINE void channels_last(const conv_geometry *g, const float *restrict x, long iy0, long iy1, float *restrict t) {
+    for (long ci = 0; ci < g->c; ci++)
+        for (long iy = iy0; iy < iy1; iy++)
+            for (long ix = 0; ix < g->w; ix++) t[((iy - iy0) * g->w + ix) * g->c + ci] = x[(ci * g->h + iy) * g->w + ix];
+}
+
+/// wt[oc][ky·kw + kx][ci] = w[oc][(ci, ky, kx)].
+INLINE void weights_channels_last(const conv_geometry *g, const float *restrict w, long o, float *restrict wt) {
+    const long K = g->kh * g->kw;
+    for (long oc = 0; oc < o; oc++)
+        for (long ci = 0; ci < g->c; ci++)
+            for (long k = 0; k < K; k++) wt[(oc * K + k) * g->c + ci] = w[(oc * g->c + ci) * K + k];
+}
+
+INLINE float dot(const float *restrict a, const float *restrict b, long n) {
+    v8 acc = splat(0);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) acc += load(a + i) * load(b + i);
+    float sum = 0;
+    for (int j = 0; j < 8; j++) sum += acc[j];
+    for (; i < n; i++) sum += a[i] * b[i];
+    return sum;
+}
+
+/// y[0..<n] += a · x[0..<n].
+INLINE void axpy(float a, const float *restrict x, float *restrict y, long n) {
+    const v8 va = splat(a);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) add_to(y + i, va * load(x + i));
+    for (; i < n; i++) y[i] += a * x[i];
+}
+
+/// The input rows [*iy0, *iy1) that output rows [oy0, oy1) read; false if none.
+static inline int input_rows(const conv_geometry *g, long oy0, long oy1, long *iy0, long *iy1) {
+    *iy0 = oy0 * g->stride - g->pad;
+    *iy1 = (oy1 - 1) * g->stride - g->pad + g->kh;
+    if (*iy0 < 0) *iy0 = 0;
+    if (*iy1 > g->h) *iy1 = g->h;
+    return *iy1 > *iy0;
+}
+
+static float *floats(long n) {
+    float *p = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (!p) abort();
+    return p;
+}
+
+/// Calls body with k = ky·kw + kx and the channels-last offset of (iy, ix) for every window
+/// offset of output (oy, ox) that reads inside the image.
+#define FOR_EACH_TAP(g, oy, ox, iy0, body)                                                    \
+    for (long ky = 0; ky < (g)->kh; ky++) {                                                   \
+        const long iy = (oy) * (g)->stride - (g)->pad + ky;                                   \
+        if (iy < 0 || iy >= (g)->h) continue;                                                 \
+        for (long kx = 0; kx < (g)->kw; kx++) {                                               \
+            const long ix = (ox) * (g)->stride - (g)->pad + kx;                               \
+            if (ix < 0 || ix >= (g)->w) continue;                                             \
+            const long k = ky * (g)->kw + kx, at = ((iy - (iy0)) * (g)->w + ix) * (g)->c;     \
+            body                                                                              \
+        }                                                                                     \
+    }
+
+INLINE void forward_channels_last(const conv_geometry *g, const float *x, const float *w, float *y,
+                                  long o, long oy0, long oy1) {
+    const long C = g->c, K = g->kh * g->kw, L = g->oh * g->ow;
+    long iy0, iy1;
+    if (!input_rows(g, oy0, oy1, &iy0, &iy1)) return;
+    float *t = floats(C * (iy1 - iy0) * g->w), *wt = floats(o * K * C);
+    channels_last(g, x, iy0, iy1, t);
+    weights_channels_last(g, w, o, wt);
+    for (long oy = oy0; oy < oy1; oy++)
+        for (long ox = 0; ox < g->ow; ox++) {
+            float sum[4] = {0};
+            FOR_EACH_TAP(g, oy, ox, iy0, {
+                for (long oc = 0; oc < o; oc++) sum[oc] += dot(wt + (oc * K + k) * C, t + at, C);
+            })
+            for (long oc = 0; oc < o; oc++) y[oc * L + oy * g->ow + ox] += sum[oc];
+        }
+    free(t);
+    free(wt);
+}
+
+/// Per input element: the terms in (oy, ox, ky, kx, oc) order, summed channels-last, then added to dx.
+INLINE void input_grad_channels_last(const conv_geometry *g, const float *gy, const float *w, float *dx,
+                                     long o, long oy0, long oy1) {
+    const long C = g->c, K = g->kh * g->kw, L = g->oh * g->ow;
+    long iy0, iy1;
+    if (!input_rows(g, oy0, oy1, &iy0, &iy1)) return;
+    float *dt = floats(C * (iy1 - iy0) * g->w), *wt = floats(o * K * C);
+    for (long i = 0; i < C * (iy1 - iy0) * g->w; i++) dt[i] = 0;
+    weights_channels_last(g, w, o, wt);
+    for (long oy = oy0; oy < oy1; oy++)
+        for (long ox = 0; ox < g->ow; ox++)
+            FOR_EACH_TAP(g, oy, ox, iy0, {
+                for (long oc = 0; oc < o; oc++) axpy(gy[oc * L + oy * g->ow + ox], wt + (oc * K + k) * C, dt + at, C);
+            })
+    for (long ci = 0; ci < C; ci++)
+        for (long iy = iy0; iy < iy1; iy++)
+            for (long ix = 0; ix < g->w; ix++) dx[(ci * g->h + iy) * g->w + ix] += dt[((iy - iy0) * g->w + ix) * C + ci];
+    free(dt);
+    free(wt);
+}
+
+/// Per weight: the terms in (oy, ox) order, summed channels-last, then added to dw.
+INLINE void weight_grad_channels_last(const conv_geometry *g, const float *x, const float *gy, float *dw,
+                                      long o, long oy0, long oy1) {
+    const long C = g->c, K = g->kh * g->kw, L = g->oh * g->ow;
+    long iy0, iy1;
+    if (!input_rows(g, oy0, oy1, &iy0, &iy1)) return;
+    float *t = floats(C * (iy1 - iy0) * g->w), *dwt = floats(o * K * C);
+    for (long i = 0; i < o * K * C; i++) dwt[i] = 0;
+    channels_last(g, x, iy0, iy1, t);
+    for (long oy = oy0; oy < oy1; oy++)
+        for (long ox = 0; ox < g->ow; ox++)
+            FOR_EACH_TAP(g, oy, ox, iy0, {
+                for (long oc = 0; oc < o; oc++) axpy(gy[oc * L + oy * g->ow + ox], t + at, dwt + (oc * K + k) * C, C);
+            })
+    for (long oc = 0; oc < o; oc++)
+        for (long ci = 0; ci < C; ci++)
+            for (long k = 0; k < K; k++) dw[(oc * C + ci) * K + k] += dwt[(oc * K + k) * C + ci];
+    free(t);
+    free(dwt);
+}
+
+/// Channels-last where rows are too narrow for the row kernels' 16-column blocks to do most of
+/// the work and there are channels enough to fill vectors (measured: the critics' last layers).
+static inline int channels_last_pays(const conv_geometry *g) { return g->c >= 32 && g->ow < 2 * B; }
+
 // One instantiation per output-channel count, and for stride 1 apart, so that `o` (and `s`) are
 // constants in the loops above.
 #define DISPATCH(body, g, a, b, out, o, oy0, oy1)                                            \
@@ -203,34 +306,21 @@ INLINE void weight_grad_body(const conv_geometry *g, const float *restrict x, co
 #define KERNELS(suffix, attributes)                                                                              \
     attributes static void forward_##suffix(const conv_geometry *g, const float *x, const float *w, float *y,   \
                                             long o, long oy0, long oy1) {                                       \
+        if (channels_last_pays(g)) { forward_channels_last(g, x, w, y, o, oy0, oy1); return; }                   \
         DISPATCH(forward_body, g, x, w, y, o, oy0, oy1)                                                          \
     }                                                                                                            \
     attributes static void input_grad_##suffix(const conv_geometry *g, const float *gy, const float *w,         \
                                                float *dx, long o, long oy0, long oy1) {                         \
+        if (channels_last_pays(g)) { input_grad_channels_last(g, gy, w, dx, o, oy0, oy1); return; }              \
         DISPATCH(input_grad_body, g, gy, w, dx, o, oy0, oy1)                                                     \
     }                                                                                                            \
     attributes static void weight_grad_##suffix(const conv_geometry *g, const float *x, const float *gy,        \
                                                 float *dw, long o, long oy0, long oy1) {                        \
+        if (channels_last_pays(g)) { weight_grad_channels_last(g, x, gy, dw, o, oy0, oy1); return; }             \
         DISPATCH(weight_grad_body, g, x, gy, dw, o, oy0, oy1)                                                    \
     }
 
-KERNELS(plain, )
-
-#if defined(__x86_64__)
-KERNELS(avx2, __attribute__((target("avx2,fma"))))
-
-static int use_avx2(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
-}
-#define PICK(name) (use_avx2() ? name##_avx2 : name##_plain)
-#else
-#define PICK(name) name##_plain
-#endif
+BOTH_BUILDS(KERNELS)
 
 void cdirect_forward(const conv_geometry *g, const float *x, const float *w, float *y, long o, long oy0, long oy1) {
     PICK(forward)(g, x, w, y, o, oy0, oy1);

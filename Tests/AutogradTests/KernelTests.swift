@@ -75,19 +75,21 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
     /// same convolution padded with zero output channels to five goes the usual way. Values,
     /// gradients and a WGAN-GP-style second derivative must agree; with and without bias; strides
     /// 1 and 2; rows wide enough for the 16-column register blocks (37: two blocks and a tail,
-    /// minus the padded edges) and narrower than one (10).
-    @Test(arguments: [(1, 1, 2, 4, true, 37), (3, 2, 2, 4, false, 37), (3, 1, 0, 7, true, 37), (4, 1, 3, 7, false, 37),
-                      (2, 2, 0, 3, true, 37), (1, 1, 1, 3, false, 10), (3, 2, 1, 4, true, 10)])
-    func fewOutputChannelsMatchTheGEMMPath(_ g: (Int, Int, Int, Int, Bool, Int)) {
-        let (o, s, p, k, withBias, width) = g
+    /// minus the padded edges) and narrower than one (10); and the channels-last loops that take
+    /// 32 or more channels on rows narrower than two blocks (33 and 40 channels: vectors and a tail).
+    @Test(arguments: [(1, 1, 2, 4, true, 37, 5), (3, 2, 2, 4, false, 37, 5), (3, 1, 0, 7, true, 37, 5),
+                      (4, 1, 3, 7, false, 37, 5), (2, 2, 0, 3, true, 37, 5), (1, 1, 1, 3, false, 10, 5),
+                      (3, 2, 1, 4, true, 10, 5), (1, 1, 2, 4, true, 10, 33), (2, 2, 1, 4, false, 20, 40)])
+    func fewOutputChannelsMatchTheGEMMPath(_ g: (Int, Int, Int, Int, Bool, Int, Int)) {
+        let (o, s, p, k, withBias, width, c) = g
         var rng = RandomGenerator(seed: 29)
-        let x = Tensor.normal([2, 5, 11, width], using: &rng), w = Tensor.normal([o, 5, k, k], using: &rng)
+        let x = Tensor.normal([2, c, 11, width], using: &rng), w = Tensor.normal([o, c, k, k], using: &rng)
         let b = withBias ? Tensor.normal([o], using: &rng) : nil
         func run(_ padded: Bool) -> [[Float]] {
             let xi = Tensor(shape: x.shape, data: x.data), wi = Tensor(shape: w.shape, data: w.data)
             xi.requiresGrad = true; wi.requiresGrad = true
             let zeros = 5 - o
-            let weight = padded ? Tensor.concat([wi, Tensor.zeros([zeros, 5, k, k])], axis: 0) : wi
+            let weight = padded ? Tensor.concat([wi, Tensor.zeros([zeros, c, k, k])], axis: 0) : wi
             let bias = b.map { padded ? Tensor.concat([$0, Tensor.zeros([zeros])], axis: 0) : $0 }
             var y = conv2d(xi, weight: weight, bias: bias, stride: s, padding: p)
             if padded { y = y.slice(axis: 1, 0..<o) }
@@ -97,8 +99,8 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
         }
         for (name, (direct, gemm)) in zip(["y", "dx", "dw", "d²w"], zip(run(false), run(true))) {
             // 7×7 windows over 5 channels: 245-term sums in another order, whose float rounding
-            // reaches ~4e-4 of a gradient; an indexing error would be of order 1.
-            expectClose(direct, gemm, tol: k == 7 ? 1e-3 : 1e-4, "\(name) o\(o) s\(s) p\(p) k\(k) width \(width)")
+            // reaches ~4e-4 of a gradient (as do 4×4 over 33); an indexing error would be of order 1.
+            expectClose(direct, gemm, tol: c * k * k > 200 ? 1e-3 : 1e-4, "\(name) o\(o) s\(s) p\(p) k\(k) width \(width) c\(c)")
         }
     }
 
@@ -154,6 +156,30 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
         expectClose(dx.data, naiveConvTranspose(gy, wt, .zeros([16]), stride: 1, padding: p, outputPadding: 0), "winograd dx p\(p)")
     }
 
+    /// unfold against the readable im2col map (Convolution.swift), and fold against that map's
+    /// scatter, for a tile of output rows in the middle: strides 1–3, rows narrower and wider than
+    /// the kernels' 8-column steps, padding on every side. Both only copy and add, so they agree exactly.
+    @Test(arguments: [(4, 2, 2, 37), (3, 1, 1, 20), (7, 1, 3, 9), (4, 3, 1, 23), (4, 2, 1, 6)])
+    func unfoldAndFoldMatchTheIndexMap(_ shape: (Int, Int, Int, Int)) {
+        let (k, s, p, w) = shape
+        let win = Window(kernel: k, stride: s, padding: p), h = 13
+        let g = ConvGeometry(c: 3, h: h, w: w, window: win)
+        let oys = 1..<(g.oh - 1), tile = oys.count * g.ow, map = IndexMaps.im2col(h, w, win)
+        var rng = RandomGenerator(seed: 19)
+        let x = Tensor.normal([3 * h * w], using: &rng).data, c = Tensor.normal([g.rows * tile], using: &rng).data
+        var cols = [Float](repeating: .nan, count: g.rows * tile)
+        var dx = [Float](repeating: 0, count: x.count), expected = dx
+        x.withUnsafeBufferPointer { xp in cols.withUnsafeMutableBufferPointer { g.unfold(xp.baseAddress!, oys, into: $0.baseAddress!, threads: 2) } }
+        c.withUnsafeBufferPointer { cp in dx.withUnsafeMutableBufferPointer { g.fold(cp.baseAddress!, oys, into: $0.baseAddress!, threads: 2) } }
+        for ci in 0..<3 { for r in 0..<(k * k) { for (j, oy) in oys.enumerated() { for ox in 0..<g.ow {
+            let i = map.index[(r * g.oh + oy) * g.ow + ox], col = (ci * k * k + r) * tile + j * g.ow + ox
+            #expect(cols[col] == (i < 0 ? 0 : x[ci * h * w + Int(i)]), "unfold k\(k) s\(s) p\(p) w\(w) at \(col)")
+            if i >= 0 { expected[ci * h * w + Int(i)] += c[col] }
+        } } } }
+        // The same adds in another order round differently: compare to float accuracy.
+        expectClose(dx, expected, tol: 1e-5, "fold k\(k) s\(s) p\(p) w\(w)")
+    }
+
     /// Tiles of a few output rows give the same three kernels as one tile per image.
     @Test func tilesOfOutputRowsAgreeWithOneTile() {
         var rng = RandomGenerator(seed: 16)
@@ -207,20 +233,21 @@ func naiveConvTranspose(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, pa
     }
 
     /// The engine's own parallel loops (im2col/col2im, Winograd transforms, instance norm,
-    /// elementwise ops) give the same bits at 1 and 2 threads. The products' thread count is left
-    /// as it is (our GEMM's split is tested in GEMMTests; OpenBLAS's changes the last bits).
+    /// elementwise ops) give the same bits at 1 and 2 threads. Every product here is below
+    /// OpenBLAS's threading threshold (m·n·k ≤ 4·65,536), so it runs on one thread whatever count
+    /// other tests running alongside have set; each loop is big enough to split in two.
     @Test func ownLoopsSameBitsAtOneAndTwoThreads() {
         func run() -> [[Float]] {
             var rng = RandomGenerator(seed: 19)
-            let x = Tensor.normal([2, 32, 34, 34], using: &rng), w3 = Tensor.normal([32, 32, 3, 3], using: &rng)
-            let w4 = Tensor.normal([16, 32, 4, 4], using: &rng)
-            x.requiresGrad = true; w3.requiresGrad = true; w4.requiresGrad = true
-            let h = conv2d(x, weight: w3, padding: 1).instanceNorm().leakyRelu(0.2)      // Winograd path
-            let y = conv2d(h, weight: w4, stride: 2, padding: 2).instanceNorm().relu()  // im2col path
-            return [y.data] + grad(of: (y * y + h.mean()).sum(), wrt: [x, w3, w4]).map(\.data)
+            let x = Tensor.normal([1, 16, 48, 48], using: &rng), w3 = Tensor.normal([16, 16, 3, 3], using: &rng)
+            let x2 = Tensor.normal([1, 2, 66, 66], using: &rng), w4 = Tensor.normal([5, 2, 4, 4], using: &rng)
+            x.requiresGrad = true; x2.requiresGrad = true; w4.requiresGrad = true
+            let h = conv2d(x, weight: w3, padding: 1).instanceNorm().leakyRelu(0.2)       // Winograd path
+            let y = conv2d(x2, weight: w4, stride: 2, padding: 2).instanceNorm().relu()  // im2col path
+            return [h.data, y.data] + grad(of: (y * y).sum() + (h * h).mean(), wrt: [x, x2, w4]).map(\.data)
         }
         let one = Engine.withLoopThreads(1, run), two = Engine.withLoopThreads(2, run)
-        for (name, (a, b)) in zip(["y", "dx", "dw3", "dw4"], zip(one, two)) {
+        for (name, (a, b)) in zip(["h", "y", "dx", "dx2", "dw4"], zip(one, two)) {
             let differing = zip(a, b).filter { $0 != $1 }.count
             #expect(differing == 0, "\(name): \(differing) of \(a.count) values differ")
         }

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 // Convolution as three ops that are each other's derivatives, so gradients of gradients (WGAN-GP)
@@ -38,75 +39,25 @@ struct ConvGeometry {
     /// Output rows per tile.
     var tileRows: Int { Swift.max(1, Swift.min(oh, tileFloats / Swift.max(1, rows * ow))) }
 
-    /// Output positions o (along one axis of `outSize`) whose input o·s − p + k lies in 0..<size.
-    @inline(__always)
-    func valid(_ k: Int, size: Int, outSize: Int) -> Range<Int> {
-        let lo = Swift.max(0, (padding - k + stride - 1) / stride)
-        let end = size + padding - k
-        let hi = end > 0 ? Swift.min(outSize, (end + stride - 1) / stride) : 0
-        return lo..<Swift.max(lo, hi)
+    /// The same shape for the C kernels (im2col.c, direct_conv.c).
+    var cGeometry: conv_geometry {
+        conv_geometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, pad: padding, oh: oh, ow: ow)
     }
 
-    /// Copies x's windows for output rows `oys` into cols [rows, oys.count·ow]: contiguous writes,
-    /// and for stride 1 contiguous reads too (one memcpy per image row and kernel offset).
+    /// Copies x's windows for output rows `oys` into cols [rows, oys.count·ow] (im2col.c).
     func unfold(_ x: UnsafePointer<Float>, _ oys: Range<Int>, into cols: UnsafeMutablePointer<Float>, threads: Int) {
-        let tile = oys.count * ow, planeSize = h * w
-        parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(tile, 1)), threads: threads) { rs in
-            for r in rs {
-                let (ci, ky, kx) = (r / (kh * kw), (r / kw) % kh, r % kw)
-                let xs = valid(kx, size: w, outSize: ow)
-                let src = x + ci * planeSize, row = cols + r * tile
-                for oy in oys {
-                    let d = row + (oy - oys.lowerBound) * ow
-                    let iy = oy * stride - padding + ky
-                    guard iy >= 0 && iy < h && !xs.isEmpty else { d.update(repeating: 0, count: ow); continue }
-                    d.update(repeating: 0, count: xs.lowerBound)
-                    (d + xs.upperBound).update(repeating: 0, count: ow - xs.upperBound)
-                    let s = src + iy * w + xs.lowerBound * stride - padding + kx
-                    if stride == 1 {
-                        (d + xs.lowerBound).update(from: s, count: xs.count)
-                    } else if stride == 2 {
-                        // the critic's 4×4 stride-2 layers: 16 values per load of 32, while inside x
-                        let dv = d + xs.lowerBound, available = src + planeSize - s
-                        var j = 0
-                        while j + 16 <= xs.count && 2 * j + 32 <= available {
-                            let pair = UnsafeRawPointer(s + 2 * j).loadUnaligned(as: SIMD32<Float>.self)
-                            UnsafeMutableRawPointer(dv + j).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
-                            j += 16
-                        }
-                        while j < xs.count { dv[j] = s[2 * j]; j += 1 }
-                    } else {
-                        for j in 0..<xs.count { d[xs.lowerBound + j] = s[j * stride] }
-                    }
-                }
+        withUnsafePointer(to: cGeometry) { g in
+            parallelChunks(rows, grain: Swift.max(1, 16_384 / Swift.max(oys.count * ow, 1)), threads: threads) { rs in
+                cunfold(g, x, oys.lowerBound, oys.upperBound, cols, rs.lowerBound, rs.upperBound)
             }
         }
     }
 
-    /// unfold's adjoint: adds cols [rows, oys.count·ow] back onto the image planes of dx.
+    /// unfold's adjoint: adds cols [rows, oys.count·ow] back onto the image planes of dx (im2col.c).
     func fold(_ cols: UnsafePointer<Float>, _ oys: Range<Int>, into dx: UnsafeMutablePointer<Float>, threads: Int) {
-        let tile = oys.count * ow, planeSize = h * w
-        parallelChunks(c, grain: Swift.max(1, 16_384 / Swift.max(tile * kh * kw, 1)), threads: threads) { channels in
-            for ci in channels {
-                let dst = dx + ci * planeSize
-                for ky in 0..<kh {
-                    for kx in 0..<kw {
-                        let xs = valid(kx, size: w, outSize: ow)
-                        guard !xs.isEmpty else { continue }
-                        let row = cols + ((ci * kh + ky) * kw + kx) * tile
-                        for oy in oys {
-                            let iy = oy * stride - padding + ky
-                            guard iy >= 0 && iy < h else { continue }
-                            let s = row + (oy - oys.lowerBound) * ow + xs.lowerBound
-                            let d = dst + iy * w + xs.lowerBound * stride - padding + kx
-                            if stride == 1 {
-                                for j in 0..<xs.count { d[j] += s[j] }
-                            } else {
-                                for j in 0..<xs.count { d[j * stride] += s[j] }
-                            }
-                        }
-                    }
-                }
+        withUnsafePointer(to: cGeometry) { g in
+            parallelChunks(c, grain: Swift.max(1, 16_384 / Swift.max(oys.count * ow * kh * kw, 1)), threads: threads) { channels in
+                cfold(g, cols, oys.lowerBound, oys.upperBound, dx, channels.lowerBound, channels.upperBound)
             }
         }
     }

@@ -18,10 +18,6 @@ extension ConvGeometry {
     /// last layer: the recipe step workloads); beyond that the GEMM's register blocking wins.
     func directPays(outChannels o: Int) -> Bool { o <= 4 }
 
-    private var cGeometry: conv_geometry {
-        conv_geometry(c: self.c, h: h, w: w, kh: kh, kw: kw, stride: stride, pad: padding, oh: oh, ow: ow)
-    }
-
     /// y [o, oh, ow] += w [o, rows] ⊛ x for output rows `oys`, one image.
     func directForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, outChannels o: Int, _ oys: Range<Int>,
                        into y: UnsafeMutablePointer<Float>) {

@@ -24,4 +24,10 @@ void cdirect_input_grad(const conv_geometry *g, const float *gy, const float *w,
 /// dw [o][c·kh·kw] += Σ over the rows' outputs of gy × the windows of x.
 void cdirect_weight_grad(const conv_geometry *g, const float *x, const float *gy, float *dw, long o, long oy0, long oy1);
 
+/// im2col rows [r0, r1) of one image for output rows oy0..<oy1 (im2col.c): cols [c·kh·kw][(oy1 − oy0)·ow],
+/// row r = (ci, ky, kx), zeros where a window reads the padding.
+void cunfold(const conv_geometry *g, const float *x, long oy0, long oy1, float *cols, long r0, long r1);
+/// unfold's adjoint for channels [c0, c1): dx [c][h][w] += the columns of their rows.
+void cfold(const conv_geometry *g, const float *cols, long oy0, long oy1, float *dx, long c0, long c1);
+
 #endif
