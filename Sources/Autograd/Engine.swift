@@ -10,7 +10,18 @@ import Foundation
 /// do): besides the thread count, that first call applies the process-wide settings below. A
 /// program that never calls it runs the engine on one thread with malloc and OpenBLAS as they come.
 public enum Engine {
-    public private(set) static var threads = 1
+    /// The thread count: `setThreads`'s, or `withThreads`'s inside its body.
+    public static var threads: Int { threadsOverride ?? configuredThreads }
+    private static var configuredThreads = 1
+    @TaskLocal private static var threadsOverride: Int?
+
+    /// Runs `body` at `n` threads whatever `setThreads` said (task-local: tests compare results at
+    /// 1 and 2 threads while others run). Work the engine hands to other threads is given its
+    /// thread count explicitly, so it does not read this.
+    public static func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(n >= 1, "thread count must be at least 1, got \(n)")
+        return try $threadsOverride.withValue(n, operation: body)
+    }
 
     /// Applied once, by the first `setThreads`.
     ///
@@ -19,31 +30,31 @@ public enum Engine {
     /// page faults and zeroing of the same memory again (measured: ~40% of a small generator's
     /// forward + backward). Keeping freed blocks in the heap makes the next step reuse them; the
     /// resident size then stays at the peak instead of shrinking between steps.
-    ///
-    /// OpenBLAS starts a worker per core when it is loaded, and they spin (sched_yield) for a
-    /// while before sleeping: with our GEMM nothing needs them, and in profiles they held the
-    /// second core for the first ~0.1 s of every program. OpenBLAS starts them again if it is
-    /// ever asked to use several threads.
     private static let processSettings: Void = {
         #if os(Linux)
         _ = mallopt(-3, 1 << 30)       // M_MMAP_THRESHOLD
         _ = mallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
-        if defaultGEMM == .avx512 { _ = blas_thread_shutdown_() }
     }()
 
-    /// Sets the engine's thread count (and OpenBLAS's, when it does the products).
-    /// `OPENBLAS_CORETYPE` is never touched: a user who set it keeps their kernel choice.
+    /// Applied before OpenBLAS's first product (`splitSGEMM`). OpenBLAS starts a worker per core
+    /// when it is loaded, and they spin (sched_yield) for a while before sleeping: in profiles they
+    /// held the second core for the first ~0.1 s of every program, and after every product they
+    /// shared, competing with the engine's own threads. The engine splits products itself, so
+    /// OpenBLAS runs on one thread, its workers stopped, and its results do not depend on a count
+    /// that another part of the program might have set.
+    static let openblasSingleThreaded: Void = {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+    }()
+
+    /// Sets the engine's thread count. `OPENBLAS_CORETYPE` is never touched: a user who set it
+    /// keeps their kernel choice.
     public static func setThreads(_ n: Int) {
         precondition(n >= 1, "thread count must be at least 1, got \(n)")
         Engine.processSettings
-        threads = n
-        openblas_set_num_threads(Int32(openblasThreads(n)))
+        configuredThreads = n
     }
-
-    /// OpenBLAS gets the engine's threads only when it does the products: otherwise its worker
-    /// threads, which spin for a while after waking, would compete with ours for the cores.
-    private static func openblasThreads(_ n: Int) -> Int { defaultGEMM == .openblas ? n : 1 }
 
     /// The CPU kernel OpenBLAS picked (e.g. "Haswell", "SkylakeX"); recorded in manifests and benchmarks.
     public static var blasCoreName: String {
@@ -77,10 +88,6 @@ extension Engine {
         return try $gemm.withValue(gemm, operation: body)
     }
 
-    /// Threads for the loops around the products of a convolution (im2col, col2im, Winograd's
-    /// transforms): with our GEMM no thread is left spinning after a product, so all of them.
-    static var convolutionLoopThreads: Int { gemm == .avx512 ? threads : loopThreads }
-
     /// What the manifests and benchmarks record: the GEMM, and OpenBLAS's kernel when it is used.
     public static var gemmName: String {
         gemm == .avx512 ? gemm.rawValue : "OpenBLAS (\(blasCoreName))"
@@ -109,9 +116,8 @@ extension Engine {
 #endif
 
 extension Engine {
-    /// The thread count of the engine's elementwise loops (instance norm, elementwise ops; and
-    /// im2col/col2im and Winograd's transforms when OpenBLAS does the products, see
-    /// `convolutionLoopThreads`). One unless `withLoopThreads` says otherwise: at 2 threads on a
+    /// The thread count of the engine's elementwise loops (instance norm, elementwise ops; a
+    /// convolution's loops use `threads`). One unless `withLoopThreads` says otherwise: at 2 threads on a
     /// 2-core machine no DeblurGAN workload measured faster with these loops split (gen_small
     /// 25.5–25.8 ms serial against 28.2–32.1 split, critic_full 294–318 ms against 309–310).
     @TaskLocal public static var loopThreads = 1
@@ -145,7 +151,7 @@ extension Engine {
     /// thread, so results do not depend on `lanes`; jobs must not share mutable state.
     public static func sideBySide<T>(_ jobs: [() throws -> T], lanes: Int = Engine.threads) throws -> [T] {
         precondition(lanes >= 1, "lanes must be at least 1, got \(lanes)")
-        let saved = threads
+        let saved = configuredThreads
         setThreads(1)
         defer { setThreads(saved) }
         let lock = NSLock()

@@ -14,8 +14,9 @@ import Dispatch
 // the 7×7 output layer's 49×), and only x and w are kept for the backward pass.
 //
 // Threads: a batch of images is spread over the engine's threads, one image per thread at a time;
-// a single image has its products split over the threads instead (see `forEachTile`). Results do
-// not depend on the thread count (with OpenBLAS, beyond what OpenBLAS itself does).
+// a single image has its products split over the threads instead (see `forEachTile`). A batch's
+// results do not depend on the thread count; a single image's do only in the last digits, and only
+// where OpenBLAS does the products (see `splitSGEMM`).
 
 /// One convolution's shape: input planes c × h × w, kernel, stride, padding and output oh × ow.
 struct ConvGeometry {
@@ -64,13 +65,12 @@ struct ConvGeometry {
 
     /// Calls `body(image, oys, cols, threads)` for every image and tile of output rows, with a
     /// column buffer that `body` fills or reads, and the threads its unfold/fold and product may
-    /// use (nil: OpenBLAS's own for the product, `Engine.loopThreads` for the loops). With several
-    /// images and our own GEMM, the images are spread over the engine's threads, each running its
+    /// use. With several images, the images are spread over the engine's threads, each running its
     /// tiles in turn on one thread; otherwise the tiles run in turn, each using all threads. Either
     /// way an image's outputs are computed by the same operations in the same order.
-    func forEachTile(images: Int, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>, Int?) -> Void) {
+    func forEachTile(images: Int, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void) {
         let rowsPerTile = tileRows
-        func run(_ images: Range<Int>, threads: Int?) {
+        func run(_ images: Range<Int>, threads: Int) {
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * rowsPerTile * ow)
             defer { buffer.deallocate() }
             for i in images {
@@ -79,7 +79,6 @@ struct ConvGeometry {
                 }
             }
         }
-        guard Engine.gemm == .avx512 else { run(0..<images, threads: nil); return }
         let workers = Swift.min(Engine.threads, images)
         if workers <= 1 { run(0..<images, threads: Engine.threads); return }
         DispatchQueue.concurrentPerform(iterations: workers) { t in
@@ -113,7 +112,7 @@ func convolveForward(_ x: [Float], _ w: [Float], bias: [Float]?, images n: Int, 
                         g.directForward(x, wp.baseAddress!, outChannels: o, oys, into: out)
                         return
                     }
-                    g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)
+                    g.unfold(x, oys, into: cols, threads: threads)
                     sgemm(false, false, o, oys.count * g.ow, R, wp.baseAddress!, lda: R, cols, ldb: oys.count * g.ow,
                           out + oys.lowerBound * g.ow, ldc: L, beta: bias == nil ? 0 : 1, threads: threads)
                 }
@@ -152,7 +151,7 @@ func convolveInputGradient(_ gy: [Float], _ w: [Float], bias: [Float]?, images n
                     }
                     sgemm(true, false, R, tile, o, wp.baseAddress!, lda: R, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow,
                           ldb: L, cols, ldc: tile, beta: 0, threads: threads)
-                    g.fold(cols, oys, into: dxi, threads: threads ?? Engine.loopThreads)
+                    g.fold(cols, oys, into: dxi, threads: threads)
                 }
             }
         }
@@ -174,7 +173,7 @@ func convolveWeightGradient(_ x: [Float], _ gy: [Float], images n: Int, outChann
                         g.directWeightGradient(x, gp.baseAddress! + i * o * L, outChannels: o, oys, into: pp.baseAddress! + i * o * R)
                         return
                     }
-                    g.unfold(x, oys, into: cols, threads: threads ?? Engine.loopThreads)
+                    g.unfold(x, oys, into: cols, threads: threads)
                     sgemm(false, true, o, R, tile, gp.baseAddress! + i * o * L + oys.lowerBound * g.ow, lda: L,
                           cols, ldb: tile, pp.baseAddress! + i * o * R, ldc: R, beta: 1, threads: threads)
                 }

@@ -54,7 +54,7 @@ func winogradForward(_ x: UnsafePointer<Float>, _ u: UnsafePointer<Float>, bias:
     for i in 0..<n {
         let image = x + i * c * h * w
         // Bᵀ d B for every channel and tile: v[ξ, c, t].
-        parallelChunks(c, grain: Swift.max(1, 4096 / tiles), threads: Engine.convolutionLoopThreads) { channels in
+        parallelChunks(c, grain: Swift.max(1, 4096 / tiles), threads: Engine.threads) { channels in
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: ph * pw)
             defer { padded.deallocate() }
             padded.update(repeating: 0, count: ph * pw)
@@ -93,7 +93,7 @@ func winogradForward(_ x: UnsafePointer<Float>, _ u: UnsafePointer<Float>, bias:
         }
         // Aᵀ M A per output channel and group of tiles, cropped at the right and bottom edges.
         let out = y + i * o * oh * ow
-        parallelChunks(o, grain: Swift.max(1, 4096 / tiles), threads: Engine.convolutionLoopThreads) { channels in
+        parallelChunks(o, grain: Swift.max(1, 4096 / tiles), threads: Engine.threads) { channels in
             for oc in channels {
                 let b0 = bias?[oc] ?? 0
                 let plane = out + oc * oh * ow
