@@ -88,5 +88,17 @@ public enum RecipeTrials {
         RecipeTrial("warmup-crop-128", parent: "warmup", factor: "128² crops at batch 1 (was 64² at batch 4: same pixels)",
                     config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
                     photos: DeblurRecipe.ninePhotos),
+        // Sixth round, from the shipped model's recipe before its adversarial tail (all 48 photos,
+        // warm-up): the batch and the crop, which the stalls of the third round left unmeasured.
+        RecipeTrial("all-photos", parent: "warmup", factor: "48 training photos (was 9)",
+                    config: warm, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("all-photos-batch-8", parent: "all-photos", factor: "batch 8 of 64² crops (was 4)",
+                    config: with(warm) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("all-photos-crop-128", parent: "all-photos", factor: "128² crops at batch 1 (was 64² at batch 4)",
+                    config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("all-photos-crop-128-batch-2", parent: "all-photos", factor: "128² crops at batch 2 (was 64² at batch 4)",
+                    config: with(warm) { $0.cropSize = 128; $0.batchSize = 2 }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
     ]
 }

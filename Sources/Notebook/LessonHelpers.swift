@@ -14,8 +14,12 @@ public func f1(_ v: Double) -> String { String(format: "%.1f", v) }
 public func f2(_ v: Double) -> String { String(format: "%.2f", v) }
 public func f3(_ v: Double) -> String { String(format: "%.3f", v) }
 
-/// A change with its sign, 2 decimals: signed(0.5) == "+0.50", signed(-0.25) == "-0.25".
-public func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + f2(v) }
+/// A change with its sign, 2 decimals: signed(0.5) == "+0.50", signed(-0.25) == "-0.25"; a small
+/// loss (or −0) keeps its minus: signed(-0.001) == "-0.00".
+public func signed(_ v: Double) -> String {
+    let s = f2(v)
+    return s.hasPrefix("-") ? s : "+" + s
+}
 
 /// The arithmetic mean (NaN for no values).
 public func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }

@@ -18,5 +18,6 @@ import Testing
         #expect(f1(0.26) == "0.3")
         #expect(f2(0.256) == "0.26" && f3(2) == "2.000")
         #expect(signed(0.5) == "+0.50" && signed(-0.25) == "-0.25" && signed(0) == "+0.00")
+        #expect(signed(-0.001) == "-0.00" && signed(-0.0) == "-0.00", "a loss that rounds to zero keeps its sign, never \"+-0.00\"")
     }
 }
