@@ -41,6 +41,10 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// Additive encoder–decoder skips in the generator (`ResnetGenerator(skips:)`; not the paper's).
     /// Optional so that configurations recorded before it existed still decode (nil: no skips).
     public var skips: Bool?
+    /// Coarse-to-fine passes of the generator (`ResnetGenerator(scales:)`; not the paper's, which is 1),
+    /// each scale's output scored against the sharp image at its size (SRN-DeblurNet's multi-scale
+    /// loss). Optional so that configurations recorded before it existed still decode (nil: 1).
+    public var scales: Int?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
     /// The learning rate rises linearly from lr/warmupSteps to lr over the first `warmupSteps`

@@ -6,7 +6,7 @@ import NN
 /// Deblurs images of any size with a trained generator.
 ///
 /// The generator needs sides that are multiples of 4 (two stride-2 convolutions) and at least 8
-/// (its reflection padding), so the image is reflect-padded on the bottom and right and the
+/// (its reflection padding) — 8 and 16 with two scales (`ResnetGenerator.sizeMultiple`) — so the image is reflect-padded on the bottom and right and the
 /// result cropped back. Images larger than one tile are processed tile by tile (`tileSize`
 /// squares overlapping by `overlap`, tile origins on the stride-4 grid), and the overlaps are
 /// blended with linear ramps, so memory is bounded by one tile's activations plus two
@@ -31,8 +31,10 @@ public struct Deblurrer {
         precondition(tileSize % 4 == 0 && tileSize >= 16, "the tile size must be a multiple of 4, at least 16")
         precondition(overlap % 4 == 0 && overlap >= 0 && overlap < tileSize, "the overlap must be a multiple of 4 below the tile size")
         self.generator = generator
-        self.tileSize = tileSize
-        self.overlap = overlap
+        // A coarse-to-fine generator needs tiles on a coarser grid: round down onto it.
+        let grid = generator.sizeMultiple
+        self.tileSize = max(2 * grid, tileSize / grid * grid)
+        self.overlap = min(overlap / grid * grid, self.tileSize - grid)
         self.dropoutAtInference = dropoutAtInference
         self.dropoutSeed = dropoutSeed
     }
@@ -78,8 +80,11 @@ public struct Deblurrer {
         return Image(channels: 3, height: h, width: w, pixels: pixels)
     }
 
-    /// The smallest multiple of 4, at least 8, that holds `n`.
-    func paddedSide(_ n: Int) -> Int { max(8, (n + 3) / 4 * 4) }
+    /// The smallest multiple of the generator's size multiple m (4 for one scale), at least 2m, that holds `n`.
+    func paddedSide(_ n: Int) -> Int {
+        let m = generator.sizeMultiple
+        return max(2 * m, (n + m - 1) / m * m)
+    }
 
     /// Tile origins along a padded side: multiples of 4, step tileSize − overlap, the last tile flush with the end.
     func origins(_ n: Int) -> [Int] {
@@ -139,7 +144,7 @@ extension ResnetGenerator {
     /// official names (`model.1.weight`, …; InstanceNorm running statistics are ignored) or a
     /// `DeblurGANTrainer` checkpoint (`generator.model.…`). ngf and the block count are read from
     /// the tensors' shapes and names. A file written by the course records its configuration
-    /// (metadata `config`), which gives the normalisation, the skips and `learnResidual`; official files do
+    /// (metadata `config`), which gives the normalisation, the skips, the scales and `learnResidual`; official files do
     /// not, and are read as the paper's (InstanceNorm, and learnResidual as their README's commands).
     /// `learnResidual` overrides the file.
     public convenience init(contentsOf path: String, learnResidual: Bool? = nil) throws {
@@ -156,7 +161,7 @@ extension ResnetGenerator {
         var rng = RandomGenerator(seed: 0)
         self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1],
                   learnResidual: learnResidual ?? config?.learnResidual ?? true, norm: config?.norm ?? .instance,
-                  skips: config?.skips ?? false, using: &rng)
+                  skips: config?.skips ?? false, scales: config?.scales ?? 1, using: &rng)
         try DeblurGANTrainer.assign(file.tensors, prefix: prefix, to: self, source: path)
     }
 }

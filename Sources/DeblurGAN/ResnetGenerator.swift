@@ -30,16 +30,24 @@ import NN
 /// size — as U-Net's skips do, but by addition, so there are no new parameters and the names
 /// stay the official ones. The decoder then only has to add the detail the blur removed instead
 /// of rebuilding every full-resolution feature through the ¼-size bottleneck.
+///
+/// `scales` (not the paper's) runs the network coarse to fine, as the multi-scale deblurring of
+/// Nah et al. (2017) and SRN-DeblurNet (Tao et al. 2018), with one set of weights for every scale
+/// (SRN's sharing), so the names stay the official ones: first on the input averaged down to
+/// 1/2^(scales−1) of its size, where a 30-px blur is 15 px or less; each finer pass then starts
+/// from its own input plus the coarser pass's correction, upsampled bilinearly.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
     public let skips: Bool
+    public let scales: Int
 
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
                 dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
-                skips: Bool = false, using rng: inout RandomGenerator) {
+                skips: Bool = false, scales: Int = 1, using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
+        precondition(scales >= 1, "the generator needs at least one scale")
         let initialiser = norm.initialiser
         var layers: [Module] = [
             ReflectionPad2d(3),
@@ -69,14 +77,36 @@ public final class ResnetGenerator: Module {
         model = Sequential(layers)
         self.learnResidual = learnResidual
         self.skips = skips
+        self.scales = scales
     }
 
     public override var children: [(name: String, module: Module)] { [("model", model)] }
 
-    /// x: [N, C, H, W] in [−1, 1] with H and W multiples of 4 (the two stride-2 convolutions).
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[2] % 4 == 0 && x.shape[3] % 4 == 0,
-                     "ResnetGenerator needs [N, C, H, W] with H and W multiples of 4, got \(x.shape); `Deblurrer` pads any size")
+    /// What input sides must be multiples of: 4 for the two stride-2 convolutions, times 2 for
+    /// every scale below the full one.
+    public var sizeMultiple: Int { 4 << (scales - 1) }
+
+    /// x: [N, C, H, W] in [−1, 1] with H and W multiples of `sizeMultiple`.
+    public override func callAsFunction(_ x: Tensor) -> Tensor { coarseToFine(x)[scales - 1] }
+
+    /// The restoration at every scale, coarsest first; the last is the output. The restoration
+    /// at a scale is `pass(start)`, where `start` is that scale's input plus the coarser
+    /// restoration's change to its own input, upsampled.
+    public func coarseToFine(_ x: Tensor) -> [Tensor] {
+        precondition(x.rank == 4 && x.shape[2] % sizeMultiple == 0 && x.shape[3] % sizeMultiple == 0,
+                     "ResnetGenerator needs [N, C, H, W] with H and W multiples of \(sizeMultiple), got \(x.shape); `Deblurrer` pads any size")
+        var inputs = [x]
+        for _ in 1..<scales { inputs.append(downsampled2x(inputs[inputs.count - 1])) }
+        var outputs: [Tensor] = []
+        for (k, input) in inputs.enumerated().reversed() {
+            let start = outputs.last.map { input + upsampled2xBilinear($0 - inputs[k + 1]) } ?? input
+            outputs.append(pass(start))
+        }
+        return outputs
+    }
+
+    /// One pass of the network: the paper's generator.
+    private func pass(_ x: Tensor) -> Tensor {
         let y = layers(x)
         return learnResidual ? (x + y).clamp(-1, 1) : y
     }

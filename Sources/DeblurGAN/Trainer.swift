@@ -58,7 +58,7 @@ public final class DeblurGANTrainer {
         var rng = RandomGenerator(seed: seed)
         generator = ResnetGenerator(ngf: config.ngf, blocks: config.blocks, learnResidual: config.learnResidual,
                                     dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
-                                    skips: config.skips ?? false, using: &rng)
+                                    skips: config.skips ?? false, scales: config.scales ?? 1, using: &rng)
         critic = PatchCritic(ndf: config.ndf, layers: config.criticLayers, using: &rng)
         let betas = (config.beta1, config.beta2)
         generatorOptimiser = Adam(parameters: generator.parameters(), learningRate: config.learningRate, betas: betas)
@@ -125,7 +125,8 @@ public final class DeblurGANTrainer {
         precondition(blurred.shape == sharp.shape && blurred.rank == 4, "batches must be two [N, C, H, W] tensors of one shape")
         generator.train()
         generator.reseedDropout(streams.next())
-        let restored = generator(blurred)
+        let scaleOutputs = generator.coarseToFine(blurred)
+        let restored = scaleOutputs[scaleOutputs.count - 1]
         let restoredData = restored.detach()
 
         // Content-only steps (pixel-loss pretraining) skip the critic and the adversarial term.
@@ -144,12 +145,23 @@ public final class DeblurGANTrainer {
 
         let adversarial = adversarialPhase ? -critic(restored).mean() : Tensor(0)
         let contentValue = content(restored, sharp)
-        let loss = config.adversarialWeight * adversarial + config.contentWeight * contentValue
+        let loss = config.adversarialWeight * adversarial + config.contentWeight * allScales(contentValue, scaleOutputs, sharp)
         try check(loss.item, "generator loss", s)
         generatorOptimiser.minimise(loss)
         step = s
         return DeblurGANStep(step: s, criticEstimate: estimate, gradientPenalty: penalty, contentLoss: contentValue.item,
                              generatorAdversarialLoss: adversarial.item, learningRate: lr)
+    }
+
+    /// `final` (the output's content loss) plus that of every coarser scale's restoration against
+    /// the sharp batch averaged down to its size, weight 1 each as SRN-DeblurNet's multi-scale loss.
+    private func allScales(_ final: Tensor, _ outputs: [Tensor], _ sharp: Tensor) -> Tensor {
+        var total = final, target = sharp
+        for output in outputs.dropLast().reversed() {
+            target = downsampled2x(target)
+            total = total + content(output, target)
+        }
+        return total
     }
 
     /// A loss or weight that is not a number stops the run; the last checkpoint, if any, is intact.

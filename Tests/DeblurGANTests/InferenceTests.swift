@@ -52,6 +52,23 @@ func testPattern(height: Int, width: Int) -> Image {
         #expect(meanDifference(large, whole) > 0)  // tiling does change something: the comparison is not vacuous
     }
 
+    /// A two-scale generator needs sides that are multiples of 8, at least 16: the deblurrer pads
+    /// to them, and puts tiles on that grid (a 36² tile with overlap 12 becomes 32² with overlap 8).
+    @Test func coarseToFineGeneratorsGetTheirCoarserGrid() {
+        var rng = RandomGenerator(seed: 22)
+        let g = ResnetGenerator(ngf: 4, blocks: 1, scales: 2, using: &rng)
+        for (h, w) in [(13, 7), (5, 5), (33, 30)] {
+            let out = Deblurrer(generator: g).deblur(image: testPattern(height: h, width: w))
+            #expect(out.height == h && out.width == w)
+        }
+        let tiled = Deblurrer(generator: g, tileSize: 36, overlap: 12)
+        #expect(tiled.tileSize == 32 && tiled.overlap == 8)
+        #expect(tiled.paddedSide(33) == 40 && tiled.paddedSide(5) == 16)
+        #expect(tiled.origins(72).allSatisfy { $0 % 8 == 0 })
+        let image = testPattern(height: 70, width: 58)
+        #expect(tiled.deblur(image: image).width == 58)
+    }
+
     @Test func dropoutAtInferenceIsReproducibleAndDifferent() {
         let g = tinyGenerator(), image = testPattern(height: 16, width: 16)
         let a = Deblurrer(generator: g, dropoutAtInference: true, dropoutSeed: 1).deblur(image: image)
@@ -72,5 +89,13 @@ func testPattern(height: Int, width: Int) -> Image {
         try trainer.train(checkpoint: path)
         let loaded = try ResnetGenerator(contentsOf: path)
         #expect(loaded.parameters().map(\.data) == trainer.generator.parameters().map(\.data))
+        #expect(loaded.scales == 1)
+
+        // A coarse-to-fine run's file gives back a coarse-to-fine generator.
+        var config = tinyConfig(steps: 1)
+        config.scales = 2
+        let twoScales = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
+        try twoScales.train(checkpoint: path)
+        #expect(try ResnetGenerator(contentsOf: path).scales == 2)
     }
 }

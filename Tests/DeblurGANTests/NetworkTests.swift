@@ -109,6 +109,35 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(!json.contains("skips") && DeblurGANConfig(metadata: ["config": json]) == config)
     }
 
+    /// `scales`: no new parameters or names; at the identity start the output is the input
+    /// exactly; and the output is pass(x + up(pass(down x) − down x)) with one set of weights.
+    @Test func coarseToFineSharesOneNetworkOverScales() {
+        var rng = RandomGenerator(seed: 9), rng2 = RandomGenerator(seed: 9)
+        let g = ResnetGenerator(ngf: 4, blocks: 1, dropout: 0, norm: .none, scales: 2, using: &rng)
+        let single = ResnetGenerator(ngf: 4, blocks: 1, dropout: 0, norm: .none, using: &rng2)
+        #expect(g.namedParameters().map(\.name) == single.namedParameters().map(\.name))
+        #expect(zip(g.parameters(), single.parameters()).allSatisfy { $0.data == $1.data })
+        #expect(g.sizeMultiple == 8 && single.sizeMultiple == 4 && ResnetGenerator(ngf: 4, blocks: 0, scales: 3, using: &rng).sizeMultiple == 16)
+        let x = Tensor.uniform([2, 3, 16, 24], low: -1, high: 1, using: &rng)
+        let outputs = withNoGrad { g.coarseToFine(x) }
+        #expect(outputs.map(\.shape) == [[2, 3, 8, 12], [2, 3, 16, 24]])
+        let coarse = withNoGrad { single(downsampled2x(x)) }
+        let expected = withNoGrad { single(x + upsampled2xBilinear(coarse - downsampled2x(x))) }
+        #expect(outputs[0].data == coarse.data)
+        #expect(maxAbsDifference(outputs[1], expected) < 1e-6)
+        let again = withNoGrad { g(x) }
+        #expect(again.data == outputs[1].data, "max difference \(maxAbsDifference(again, outputs[1]))")
+
+        var rng3 = RandomGenerator(seed: 3)
+        let identity = ResnetGenerator(ngf: 4, blocks: 1, zeroLastLayer: true, scales: 2, using: &rng3)
+        #expect(withNoGrad { identity(x) }.data == x.data)
+        // A configuration recorded before the option existed decodes as one scale.
+        var config = DeblurGANConfig.lesson
+        config.scales = nil
+        let json = String(decoding: try! JSONEncoder().encode(config), as: UTF8.self)
+        #expect(!json.contains("scales") && DeblurGANConfig(metadata: ["config": json]) == config)
+    }
+
     @Test func criticHasThePapersCountAndNames() {
         var rng = RandomGenerator(seed: 1)
         let d = PatchCritic(using: &rng)

@@ -99,6 +99,35 @@ func tinyConfig(steps: Int) -> DeblurGANConfig {
         #expect(trainer.history.allSatisfy { $0.gradientPenalty.isFinite && $0.criticEstimate.isFinite })
     }
 
+    /// With two scales the generator's loss adds the half-size restoration's content loss against
+    /// the sharp batch averaged down (SRN's multi-scale loss); the recorded content loss is the
+    /// output's alone. Adam's first step moves every weight against the sign of its gradient, so
+    /// where the output's loss alone and the sum disagree in sign, the step shows which one ran
+    /// (gradients under 10⁻⁵ left out: the trainer's 100 × (a + b) can round those to either sign).
+    @Test func coarseToFineTrainsOnTheLossAtEveryScale() throws {
+        var config = tinyConfig(steps: 1)
+        (config.scales, config.contentOnlySteps, config.dropout) = (2, 1, 0)
+        let trainer = DeblurGANTrainer(config: config, content: .l1, seed: 4, batches: syntheticBatches())
+        var streams = stepStreams(seed: 4, step: 1)
+        var batchRNG = streams.split()  // the step's batch, replayed from its own stream
+        let (blurred, sharp) = try syntheticBatches()(&batchRNG)
+        let params = trainer.generator.parameters(), before = params.map(\.data)
+        let outputs = trainer.generator.coarseToFine(blurred), l1 = ContentLoss.l1
+        let final = l1(outputs[1], sharp), coarse = l1(outputs[0], downsampled2x(sharp))
+        let alone = grad(of: final, wrt: params), sum = grad(of: final + coarse, wrt: params)
+        let record = try trainer.trainStep()
+        #expect(record.contentLoss == final.item)
+        var disagreements = 0
+        for k in params.indices {
+            for i in params[k].data.indices where alone[k].data[i] * sum[k].data[i] < 0
+                && min(abs(alone[k].data[i]), abs(sum[k].data[i])) > 1e-5 {
+                disagreements += 1
+                #expect((params[k].data[i] - before[k][i]) * sum[k].data[i] < 0, "parameter \(k) element \(i)")
+            }
+        }
+        #expect(disagreements > 10)
+    }
+
     @Test func resumingIsBitIdenticalToTrainingStraight() throws {
         let folder = try TemporaryFolder()
         let path = folder.path + "/run.safetensors"
