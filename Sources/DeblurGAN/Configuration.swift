@@ -117,6 +117,10 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     public static let longNgf32 = courseRecipe("long-ngf-32", ngf: 32, blocks: 3, steps: 24_000)
     public static let longBlocks9 = courseRecipe("long-blocks-9", ngf: 16, blocks: 9, steps: 28_000)
 
+    /// `long` for twice its steps (about 1.8 CPU-hours): how much more CPU buys once the recipe is
+    /// fixed, the gain-against-CPU-time curve out to twice the shipped model's budget.
+    public static let longer = courseRecipe("longer", ngf: 16, blocks: 3, steps: 100_000)
+
     /// The course recipe for a generator of this width and depth: critic ndf 16, batch 4 of 64² crops.
     static func courseRecipe(_ name: String, ngf: Int, blocks: Int, steps: Int) -> DeblurGANConfig {
         var c = DeblurGANConfig(name: name, ngf: ngf, blocks: blocks, ndf: 16, cropSize: 64, batchSize: 4, steps: steps)
@@ -146,6 +150,7 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     public static let trainingPresets = [
         TrainingPreset(name: "lesson", summary: "the deblurgan lesson's full run, \(lesson.shape)", config: lesson),
         TrainingPreset(name: "long", summary: "the shipped model, \(long.shape)", config: long),
+        TrainingPreset(name: "longer", summary: "the shipped model's recipe for twice its steps, \(longer.shape)", config: longer),
         TrainingPreset(name: "long-ngf-32", summary: "a candidate for the shipped model, \(longNgf32.shape)", config: longNgf32),
         TrainingPreset(name: "long-blocks-9", summary: "a candidate for the shipped model, \(longBlocks9.shape)", config: longBlocks9),
     ]

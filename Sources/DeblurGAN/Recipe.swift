@@ -36,6 +36,9 @@ public enum DeblurRecipe {
     /// A genuinely motion-blurred photo with no sharp original: shown, never scored or trained on.
     public static let realBlurPhoto = "clock_motion"
 
+    /// Path-length bins (px) that scores are split by: mild, medium and strong blur.
+    public static let strengthBins: [(name: String, range: Range<Double>)] = [("2–5 px", 0..<5), ("5–12 px", 5..<12), ("12–30 px", 12..<100)]
+
     /// Data/<name>.png for each name.
     public static func paths(_ names: [String], data: String = "Data") -> [String] { names.map { "\(data)/\($0).png" } }
 

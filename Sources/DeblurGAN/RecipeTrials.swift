@@ -102,9 +102,9 @@ public enum RecipeTrials {
                     photos: DeblurRecipe.trainingPhotos),
         // Seventh round: every knob above lands near +1.1 dB at 30 minutes, so the shape of the
         // network: coarse to fine with shared weights and a loss at every scale (SRN-DeblurNet).
-        RecipeTrial("all-photos-scales-2", parent: "all-photos", factor: "coarse to fine at 2 scales, shared weights (was 1 scale)",
+        RecipeTrial("all-photos-scales-2", parent: "all-photos", factor: "coarse to fine at 2 scales with one set of weights (was 1 scale)",
                     config: with(warm) { $0.scales = 2 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("all-photos-scales-3", parent: "all-photos", factor: "coarse to fine at 3 scales, shared weights (was 1 scale)",
+        RecipeTrial("all-photos-scales-3", parent: "all-photos", factor: "coarse to fine at 3 scales with one set of weights (was 1 scale)",
                     config: with(warm) { $0.scales = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
     ]
 }

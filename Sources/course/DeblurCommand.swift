@@ -39,6 +39,9 @@ extension Course {
         @Option(parsing: .unconditional, help: "Threads for the engine (the result does not depend on it).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
+        @Flag(help: "Average the restorations of the photo's 8 flips and quarter turns (EDSR's self-ensemble; 8× the time).")
+        var selfEnsemble = false
+
         func validate() throws {
             guard tile % 4 == 0 && tile >= 64 else { throw ValidationError("--tile must be a multiple of 4, at least 64, got \(tile).") }
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
@@ -85,20 +88,24 @@ extension Course {
                 throw Failure(code: 65, message: error.description)
             }
             Engine.setThreads(threads)
-            let generator: ResnetGenerator
-            do { generator = try ResnetGenerator(contentsOf: weights) } catch {
-                // A file-format error arrives wrapped with the path already in its message: name the file once.
-                throw Failure(code: 65, message: "\(error)".replacingOccurrences(of: "\(weights): \(weights): ", with: "\(weights): "))
-            }
+            let generator = try Self.generator(weights)
 
             let start = Date()
-            let restored = Deblurrer(generator: generator, tileSize: tile).deblur(image: image)
+            let restored = Deblurrer(generator: generator, tileSize: tile, selfEnsemble: selfEnsemble).deblur(image: image)
             let seconds = Date().timeIntervalSince(start)
             do { try PNG.write(restored, to: output) } catch {
                 throw Failure(code: 73, message: "\(error)")
             }
             print(String(format: "%@ (%d × %d) → %@ in %.2f s (%@: %@, %d thread%@)", input, image.width, image.height, output, seconds,
                          which, weights, threads, threads == 1 ? "" : "s"))
+        }
+
+        /// The generator in `weights`, or a one-line failure (exit 65) naming the file once.
+        static func generator(_ weights: String) throws -> ResnetGenerator {
+            do { return try ResnetGenerator(contentsOf: weights) } catch {
+                // A file-format error arrives wrapped with the path already in its message.
+                throw Failure(code: 65, message: "\(error)".replacingOccurrences(of: "\(weights): \(weights): ", with: "\(weights): "))
+            }
         }
 
         /// The generator to use and what it is: `--checkpoint`, else the lesson's model, else the shipped one.

@@ -69,6 +69,24 @@ func testPattern(height: Int, width: Int) -> Image {
         #expect(tiled.deblur(image: image).width == 58)
     }
 
+    /// The self-ensemble averages over all 8 flips and quarter turns, so it commutes with each of
+    /// them (a result turned back the wrong way would break that); it changes the plain output; and
+    /// a generator at the identity still returns its input.
+    @Test func selfEnsembleCommutesWithFlipsAndTurns() {
+        let g = tinyGenerator(), image = testPattern(height: 20, width: 12)
+        let ensemble = Deblurrer(generator: g, selfEnsemble: true)
+        let out = ensemble.deblur(image: image)
+        #expect(out.height == 20 && out.width == 12)
+        func close(_ a: Image, _ b: Image) -> Bool { a.height == b.height && zip(a.pixels, b.pixels).allSatisfy { abs($0 - $1) < 1e-5 } }
+        #expect(close(ensemble.deblur(image: image.rotated90()), out.rotated90()))
+        #expect(close(ensemble.deblur(image: image.flippedHorizontally()), out.flippedHorizontally()))
+        let plain = Deblurrer(generator: g).deblur(image: image)
+        #expect(!close(plain, out))
+        var rng = RandomGenerator(seed: 2)
+        let identity = Deblurrer(generator: ResnetGenerator(ngf: 4, blocks: 1, zeroLastLayer: true, using: &rng), selfEnsemble: true)
+        #expect(close(identity.deblur(image: image), image))
+    }
+
     @Test func dropoutAtInferenceIsReproducibleAndDifferent() {
         let g = tinyGenerator(), image = testPattern(height: 16, width: 16)
         let a = Deblurrer(generator: g, dropoutAtInference: true, dropoutSeed: 1).deblur(image: image)
