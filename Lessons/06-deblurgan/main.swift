@@ -623,6 +623,10 @@ lesson.markdown("""
     - **DeblurGAN, shipped** — the model in Data/models/, trained by `course train --preset long`
       with the same recipe and network for about twice as long (its metadata says the recipe, how
       many steps and CPU hours, and from which commit).
+    - **DeblurGAN, shipped, self-ensemble of 8** — the same model run on the crop's 8 flips and
+      quarter turns, each result turned back and averaged (EDSR's geometric self-ensemble, Lim et
+      al. 2017; `course deblur --self-ensemble`). Not part of DeblurGAN: a test-time trick that
+      costs 8× the time, shown so its gain is measured rather than guessed.
 
     Wiener uses NSR 10⁻³ and Richardson–Lucy 30 iterations (lesson 1's settings for low noise).
     These inputs are noisier than that (σ up to 0.01, then 8-bit rounding), so one more oracle
@@ -678,6 +682,9 @@ struct Evaluation {
 }
 
 let live = "DeblurGAN, this run", liveContentOnly = "DeblurGAN, this run, content only", shippedName = "DeblurGAN, shipped"
+/// The shipped model with EDSR's geometric self-ensemble (`Deblurrer.selfEnsemble`): a test-time
+/// average over the 8 flips and quarter turns, not part of DeblurGAN.
+let shippedEnsembleName = "DeblurGAN, shipped, self-ensemble of 8"
 let tunedWienerName = "Wiener, true kernel, best NSR per crop"
 
 let evaluation = lesson.shared("held-out evaluation", uses: [trained, shipped]) { ctx -> Evaluation in
@@ -695,7 +702,11 @@ let evaluation = lesson.shared("held-out evaluation", uses: [trained, shipped]) 
     ]
     if let g = model.contentOnly { methods.append((liveContentOnly, deblurring(g))) }
     methods.append((live, deblurring(model.generator)))
-    if let ship { methods.append((shippedName, deblurring(ship.generator))) }
+    if let ship {
+        methods.append((shippedName, deblurring(ship.generator)))
+        let ensemble = Deblurrer(generator: ship.generator, selfEnsemble: true)
+        methods.append((shippedEnsembleName, { ensemble.deblur(image: $0.blurred) }))
+    }
     var scored: [MethodScore] = []
     for (n, (name, restore)) in methods.enumerated() {
         let restored = crops.map { restore($0).clamped() }
@@ -749,7 +760,8 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
     }
     for m in e.methods {
         let key = m.name.lowercased().replacingOccurrences(of: "deblurgan, ", with: "deblurgan_").replacingOccurrences(of: ", ", with: "_")
-            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "–", with: "_").replacingOccurrences(of: "°", with: "")
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "–", with: "_").replacingOccurrences(of: "-", with: "_")
+            .replacingOccurrences(of: "°", with: "")
         ctx.metric("\(key)_psnr_gain_db", MeanSD(zip(m.psnr, base.psnr).map { $0 - $1 }).mean)
     }
     guard let liveScore = e.method(live) else { return }
@@ -765,7 +777,10 @@ lesson.cell("PSNR, SSIM and sharpness on held-out photos", uses: [evaluation, tr
     }
     if let s = e.method(shippedName) {
         let g = MeanSD(zip(s.psnr, base.psnr).map { $0 - $1 }).mean
-        ctx.say("The shipped model gains \(String(format: "%+.3f", g)) dB; its target is ≥ +\(f1(shippedTarget)) dB: " + (g >= shippedTarget ? "reached." : "not reached yet."))
+        let ensemble = e.method(shippedEnsembleName).map { MeanSD(zip($0.psnr, base.psnr).map { $0 - $1 }).mean }
+        ctx.say("The shipped model gains \(String(format: "%+.3f", g)) dB"
+                + (ensemble.map { String(format: " (%+.3f dB averaged over the 8 flips and turns of each crop, at 8× the time)", $0) } ?? "")
+                + "; its target is ≥ +\(f1(shippedTarget)) dB for the model itself: " + (g >= shippedTarget ? "reached." : "not reached yet."))
     }
 }
 

@@ -114,6 +114,21 @@ import Testing
         #expect(lesson.status == 0 && lesson.output.contains("the deblurgan lesson's model: out/deblurgan/deblurgan.safetensors"), "\(lesson.output)")
     }
 
+    /// `course score` from the package root scores the shipped model on the lesson's held-out
+    /// crops and splits the gain by blur strength; the self-ensemble is named and scores differently.
+    @Test func scoresTheShippedModelOnHeldOutCrops() throws {
+        let plain = try runTool(course, ["score", "--count", "6", "--size", "32", "--threads", "1"], in: packageRoot)
+        #expect(plain.status == 0, "\(plain.output)\(plain.error)")
+        #expect(plain.output.contains("the shipped model: Data/models/deblurgan-course.safetensors\n"), "\(plain.output)")
+        #expect(plain.output.contains("6 held-out 32² crops (seed 1): PSNR "), "\(plain.output)")
+        #expect(plain.output.contains(" of 6 improved; SSIM ") && plain.output.contains("by camera-shake path length: 2–5 px: "), "\(plain.output)")
+        let ensemble = try runTool(course, ["score", "--count", "6", "--size", "32", "--threads", "1", "--self-ensemble"], in: packageRoot)
+        #expect(ensemble.status == 0 && ensemble.output.contains(", self-ensemble of 8\n"), "\(ensemble.output)\(ensemble.error)")
+        // "PSNR a → b dB, gain …": the restored PSNR differs.
+        func restored(_ text: String) -> String? { text.components(separatedBy: " → ").dropFirst().first?.components(separatedBy: " dB").first }
+        #expect(restored(plain.output) != nil && restored(ensemble.output) != restored(plain.output), "\(plain.output)\(ensemble.output)")
+    }
+
     @Test func theOutputMustBeAPNG() throws {
         let result = try runTool(course, ["deblur", photo, "/tmp/out.jpg"])
         #expect(result.status == 64)
