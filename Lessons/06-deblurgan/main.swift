@@ -341,10 +341,10 @@ func sameBudgetRound(_ ctx: CellContext, _ path: String, name: String, metric: S
     try writeTrialCSV(ctx, name, trials)
     try ctx.figure(name, height: 900, title: title) { fig in
         let a = fig.axes()
-        // The base in dashed grey, so the trials keep distinct colours.
+        // The base in dashed grey, so the trials keep distinct colours; the table above gives each factor.
         for (k, r) in trials.enumerated() {
             let isBase = r.trial == base.trial
-            a.line(x: [0] + r.curve.map(\.0), y: [0] + r.curve.map(\.1), label: isBase ? "\(r.trial) (the recipe before)" : "\(r.trial): \(r.factor)",
+            a.line(x: [0] + r.curve.map(\.0), y: [0] + r.curve.map(\.1), label: isBase ? "\(r.trial) (the recipe before)" : r.trial,
                    color: isBase ? Color(hex: 0x777777) : Palette.color(k - 1), style: isBase ? .dashed : .solid, marker: .circle)
         }
         a.hline(0, color: .ink, style: .solid)
