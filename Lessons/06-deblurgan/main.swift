@@ -31,6 +31,9 @@ let allPhotosTable = "Data/models/recipe-trials-48.csv"
 /// A seventh: the generator run coarse to fine, from the same base.
 let scalesTable = "Data/models/recipe-trials-scales.csv"
 
+/// The `course train` preset the shipped model was trained with (its metadata says the same).
+let shippedPreset = "long"
+
 /// The gains the course aims for on held-out crops (PSNR, dB): the live run and the shipped model.
 let liveTarget = 1.0, shippedTarget = 2.0
 
@@ -620,9 +623,9 @@ lesson.markdown("""
       length and shape in the wrong direction, a realistic mistake of a kernel estimate.
     - **DeblurGAN, this run** — the model trained above, blind: it sees only the blurred crop; and
       the same run's generator at the end of its content-only phase, before the critic joined.
-    - **DeblurGAN, shipped** — the model in Data/models/, trained by `course train --preset long`
-      with the same recipe and network for about twice as long (its metadata says the recipe, how
-      many steps and CPU hours, and from which commit).
+    - **DeblurGAN, shipped** — the model in Data/models/, trained by `course train --preset
+      \(shippedPreset)` with the same recipe and network for longer (its metadata says the recipe,
+      how many steps and CPU hours, and from which commit).
     - **DeblurGAN, shipped, self-ensemble of 8** — the same model run on the crop's 8 flips and
       quarter turns, each result turned back and averaged (EDSR's geometric self-ensemble, Lim et
       al. 2017; `course deblur --self-ensemble`). Not part of DeblurGAN: a test-time trick that
@@ -671,6 +674,9 @@ let shipped = lesson.shared("shipped model") { ctx -> ShippedModel? in
     let path = try ctx.data(ShippedCheckpoint.path).path
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     let file = try SafeTensors.read(path, including: { _ in false })
+    // The prose names the preset: a model trained with another must not slip in under its name.
+    try claim(file.metadata["preset"] == shippedPreset,
+              "that the shipped model was trained with the \(shippedPreset) preset (its metadata says \(file.metadata["preset"] ?? "none"))")
     return ShippedModel(generator: try ResnetGenerator(contentsOf: path), metadata: file.metadata)
 }
 
@@ -812,7 +818,7 @@ lesson.cell("Gain against CPU time: this run and the shipped model", uses: [trai
         let a = fig.axes()
         a.line(x: liveCurve.map(\.0), y: liveCurve.map(\.1), label: "this run (\(m.config.name) preset)", marker: .circle)
         if !shipCurve.isEmpty {
-            a.line(x: shipCurve.map(\.0), y: shipCurve.map(\.1), label: "shipped model (long preset)", color: Palette.color(1), marker: .circle)
+            a.line(x: shipCurve.map(\.0), y: shipCurve.map(\.1), label: "shipped model (\(shippedPreset) preset)", color: Palette.color(1), marker: .circle)
         }
         a.hline(0, label: "blurred input", color: .ink)
         a.xscale = .log
@@ -1186,7 +1192,7 @@ lesson.markdown("""
     else with this lesson's model (out/deblurgan/deblurgan.safetensors) if a full run trained one,
     else with the shipped model in Data/models/ — its output line names which. It pads the image
     to the network's stride of 4 and processes big images in overlapping tiles, so memory stays
-    bounded. `course train --preset long` is how the shipped model was made: it resumes from its
+    bounded. `course train --preset \(shippedPreset)` is how the shipped model was made: it resumes from its
     checkpoint for as many sittings as it takes, and Ctrl-C keeps the checkpoint.
 
     What to take away: a blind network is trained, not told the kernel — and what it learns
