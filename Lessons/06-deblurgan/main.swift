@@ -867,7 +867,8 @@ let longRuns: [(id: String, label: String, curve: String, parent: String?)] = [
 ]
 
 lesson.cell("Longer runs: width, depth, photos or steps", data: longRuns.map(\.curve)) { ctx in
-    let runs = try longRuns.map { (id: $0.id, label: $0.label, curve: try readValidationCurve(ctx, $0.curve), parent: $0.parent) }
+    typealias Run = (id: String, label: String, curve: [CurvePoint], parent: String?)
+    let runs: [Run] = try longRuns.map { (id: $0.id, label: $0.label, curve: try readValidationCurve(ctx, $0.curve), parent: $0.parent) }
         .filter { !$0.curve.isEmpty }
     guard let base = runs.first else { throw CellError("no long-run curves in Data/models/long-runs/") }
     try ctx.figure("long_runs", height: 800, title: "Longer runs, one change each: validation gain (8 held-out 128² crops)") { fig in
@@ -886,10 +887,7 @@ lesson.cell("Longer runs: width, depth, photos or steps", data: longRuns.map(\.c
     }
     // A run against its parent at the same CPU time: the parent's last checkpoint at or before it.
     func gain(_ curve: [CurvePoint], atHours h: Double) -> Double? { curve.last { $0.hours <= h * 1.02 }?.gain }
-    func parent(of r: (id: String, label: String, curve: [CurvePoint], parent: String?)) -> (label: String, curve: [CurvePoint]) {
-        let p = runs.first { $0.id == r.parent } ?? base
-        return (p.label, p.curve)
-    }
+    func parent(of r: Run) -> Run { runs.first { $0.id == r.parent } ?? base }
     try ctx.csv("long_runs", header: ["run", "steps", "cpu_hours", "ms_per_step", "final_gain_db", "parent", "parent_gain_at_same_cpu_hours_db"],
                 rows: runs.map { r in
                     let end = r.curve.last!, p = parent(of: r)

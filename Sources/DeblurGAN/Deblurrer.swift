@@ -6,9 +6,10 @@ import NN
 /// Deblurs images of any size with a trained generator.
 ///
 /// The generator needs sides that are multiples of 4 (two stride-2 convolutions) and at least 8
-/// (its reflection padding) — 8 and 16 with two scales (`ResnetGenerator.sizeMultiple`) — so the image is reflect-padded on the bottom and right and the
-/// result cropped back. Images larger than one tile are processed tile by tile (`tileSize`
-/// squares overlapping by `overlap`, tile origins on the stride-4 grid), and the overlaps are
+/// (its reflection padding) — of 8 and at least 16 with two scales (`ResnetGenerator.sizeMultiple`)
+/// — so the image is reflect-padded on the bottom and right and the result cropped back. Images
+/// larger than one tile are processed tile by tile (`tileSize` squares overlapping by `overlap`,
+/// tile origins on the grid of that multiple), and the overlaps are
 /// blended with linear ramps, so memory is bounded by one tile's activations plus two
 /// image-sized accumulators. InstanceNorm normalises each tile by its own statistics, so tiled
 /// and whole-image results differ — noticeably for small tiles (with a tiny random model on a
@@ -110,7 +111,7 @@ public struct Deblurrer {
         return max(2 * m, (n + m - 1) / m * m)
     }
 
-    /// Tile origins along a padded side: multiples of 4, step tileSize − overlap, the last tile flush with the end.
+    /// Tile origins along a padded side: multiples of the generator's size multiple, step tileSize − overlap, the last tile flush with the end.
     func origins(_ n: Int) -> [Int] {
         guard n > tileSize else { return [0] }
         let step = tileSize - overlap

@@ -80,8 +80,7 @@ extension Course {
             guard fm.isWritableFile(atPath: folder) else { throw Failure(code: 73, message: "\(output): the folder \(folder) is not writable") }
             guard !isFolder(output) else { throw Failure(code: 73, message: "\(output): is a folder") }
 
-            let (weights, which) = try Self.model(checkpoint: checkpoint, isFile: { fm.fileExists(atPath: $0) && !isFolder($0) })
-            guard fm.isReadableFile(atPath: weights) else { throw Failure(code: 66, message: "\(weights): cannot be read (permission denied)") }
+            let (weights, which) = try Self.model(checkpoint: checkpoint)
 
             let image: Image
             do { image = try PNG.read(input) } catch let error as ImagingError {
@@ -108,8 +107,19 @@ extension Course {
             }
         }
 
-        /// The generator to use and what it is: `--checkpoint`, else the lesson's model, else the shipped one.
-        static func model(checkpoint: String?, isFile: (String) -> Bool) throws -> (path: String, which: String) {
+        /// The generator to use and what it is: `--checkpoint`, else the lesson's model, else the
+        /// shipped one; a file (not a folder) that can be read, or a one-line failure.
+        static func model(checkpoint: String?) throws -> (path: String, which: String) {
+            let (path, which) = try modelPath(checkpoint: checkpoint)
+            guard FileManager.default.isReadableFile(atPath: path) else { throw Failure(code: 66, message: "\(path): cannot be read (permission denied)") }
+            return (path, which)
+        }
+
+        private static func modelPath(checkpoint: String?) throws -> (path: String, which: String) {
+            func isFile(_ path: String) -> Bool {
+                var dir: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue
+            }
             if let checkpoint {
                 guard isFile(checkpoint) else { throw Failure(code: 66, message: "\(checkpoint): no such checkpoint file") }
                 return (checkpoint, "--checkpoint")

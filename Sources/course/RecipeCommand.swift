@@ -58,12 +58,7 @@ extension Course {
                 FileHandle.standardError.write(Data("course recipe: \(message)\n".utf8))
                 return ExitCode(code)
             }
-            func photos(_ names: [String]) throws -> [Image] {
-                try DeblurRecipe.paths(names).map { path in
-                    guard FileManager.default.fileExists(atPath: path) else { throw fail(66, "\(path): no such photo (run from the package root)") }
-                    return try PNG.read(path)
-                }
-            }
+            func photos(_ names: [String]) throws -> [Image] { try recipePhotos(names) { fail(66, $0) } }
             let crops = DeblurRecipe.testCrops(try photos(DeblurRecipe.heldOutPhotos), count: Self.testCount, size: Self.testSize,
                                                seed: seed &+ 2000)
             var table = try CSVTable.appending(to: csv, header: Self.header)

@@ -45,17 +45,10 @@ extension Course {
         }
 
         private func score() throws {
-            let fm = FileManager.default
-            let (weights, which) = try Deblur.model(checkpoint: checkpoint) { path in
-                var dir: ObjCBool = false
-                return fm.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue
-            }
+            let (weights, which) = try Deblur.model(checkpoint: checkpoint)
             Engine.setThreads(threads)
             let generator = try Deblur.generator(weights)
-            let photos = try DeblurRecipe.paths(DeblurRecipe.heldOutPhotos).map { path in
-                guard fm.fileExists(atPath: path) else { throw Deblur.Failure(code: 66, message: "\(path): no such photo (run from the package root)") }
-                return try PNG.read(path)
-            }
+            let photos = try recipePhotos(DeblurRecipe.heldOutPhotos) { Deblur.Failure(code: 66, message: $0) }
             let crops = DeblurRecipe.testCrops(photos, count: count, size: size, seed: seed &+ 2000)
             let deblurrer = Deblurrer(generator: generator, selfEnsemble: selfEnsemble)
             let start = Date()

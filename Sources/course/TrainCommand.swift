@@ -59,12 +59,7 @@ extension Course {
                 FileHandle.standardError.write(Data("course train: \(message)\n".utf8))
                 return ExitCode(code)
             }
-            func photos(_ names: [String]) throws -> [Image] {
-                try DeblurRecipe.paths(names).map { p in
-                    guard FileManager.default.fileExists(atPath: p) else { throw fail(66, "\(p): no such photo (run from the package root)") }
-                    return try PNG.read(p)
-                }
-            }
+            func photos(_ names: [String]) throws -> [Image] { try recipePhotos(names) { fail(66, $0) } }
             Engine.setThreads(threads)
             let batches = DeblurRecipe.batches(try photos(DeblurRecipe.trainingPhotos), config: config, seed: seed &+ 17)
             let crops = DeblurRecipe.testCrops(try photos(DeblurRecipe.heldOutPhotos), count: Self.validationCount, size: 128,
