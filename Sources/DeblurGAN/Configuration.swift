@@ -45,6 +45,9 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// each scale's output scored against the sharp image at its size (SRN-DeblurNet's multi-scale
     /// loss). Optional so that configurations recorded before it existed still decode (nil: 1).
     public var scales: Int?
+    /// Stride-2 convolutions before the generator's ResBlocks (`ResnetGenerator(downsamplings:)`;
+    /// the paper's is 2). Optional so that configurations recorded before it existed still decode (nil: 2).
+    public var downsamplings: Int?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
     /// The learning rate rises linearly from lr/warmupSteps to lr over the first `warmupSteps`

@@ -6,8 +6,8 @@ import NN
 /// Deblurs images of any size with a trained generator.
 ///
 /// The generator needs sides that are multiples of 4 (two stride-2 convolutions) and at least 8
-/// (its reflection padding) — of 8 and at least 16 with two scales (`ResnetGenerator.sizeMultiple`)
-/// — so the image is reflect-padded on the bottom and right and the result cropped back. Images
+/// (its reflection padding) — of 8 and at least 16 with two scales or three downsamplings
+/// (`ResnetGenerator.sizeMultiple`) — so the image is reflect-padded on the bottom and right and the result cropped back. Images
 /// larger than one tile are processed tile by tile (`tileSize` squares overlapping by `overlap`,
 /// tile origins on the grid of that multiple), and the overlaps are
 /// blended with linear ramps, so memory is bounded by one tile's activations plus two
@@ -169,7 +169,7 @@ extension ResnetGenerator {
     /// official names (`model.1.weight`, …; InstanceNorm running statistics are ignored) or a
     /// `DeblurGANTrainer` checkpoint (`generator.model.…`). ngf and the block count are read from
     /// the tensors' shapes and names. A file written by the course records its configuration
-    /// (metadata `config`), which gives the normalisation, the skips, the scales and `learnResidual`; official files do
+    /// (metadata `config`), which gives the normalisation, the skips, the scales, the downsamplings and `learnResidual`; official files do
     /// not, and are read as the paper's (InstanceNorm, and learnResidual as their README's commands).
     /// `learnResidual` overrides the file.
     public convenience init(contentsOf path: String, learnResidual: Bool? = nil) throws {
@@ -186,7 +186,8 @@ extension ResnetGenerator {
         var rng = RandomGenerator(seed: 0)
         self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1],
                   learnResidual: learnResidual ?? config?.learnResidual ?? true, norm: config?.norm ?? .instance,
-                  skips: config?.skips ?? false, scales: config?.scales ?? 1, using: &rng)
+                  skips: config?.skips ?? false, scales: config?.scales ?? 1,
+                  downsamplings: config?.downsamplings ?? 2, using: &rng)
         try DeblurGANTrainer.assign(file.tensors, prefix: prefix, to: self, source: path)
     }
 }

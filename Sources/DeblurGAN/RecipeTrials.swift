@@ -106,5 +106,13 @@ public enum RecipeTrials {
                     config: with(warm) { $0.scales = 2 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
         RecipeTrial("all-photos-scales-3", parent: "all-photos", factor: "coarse to fine at 3 scales with one set of weights (was 1 scale)",
                     config: with(warm) { $0.scales = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        // Eighth round: neither did sharing weights across scales, so a deeper encoder–decoder with
+        // weights of its own per level (a U-Net's or DeblurGAN-v2's pyramid depth) at the same
+        // multiply-adds per pixel: twice the reach and four times the block weights.
+        RecipeTrial("down-3", parent: "all-photos", factor: "3 downsamplings: ResBlocks at 1/8 size on 8·ngf channels (was 2: 1/4 size on 4·ngf)",
+                    config: with(warm) { $0.downsamplings = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("down-3-skips", parent: "down-3", factor: "additive encoder–decoder skips at full / half / quarter size",
+                    config: with(warm) { $0.downsamplings = 3; $0.skips = true }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
     ]
 }

@@ -36,34 +36,44 @@ import NN
 /// (SRN's sharing), so the names stay the official ones: first on the input averaged down to
 /// 1/2^(scales−1) of its size, where a 30-px blur is 15 px or less; each finer pass then starts
 /// from its own input plus the coarser pass's correction, upsampled bilinearly.
+///
+/// `downsamplings` (the paper's is 2) sets how many stride-2 convolutions lead to the ResBlocks,
+/// each doubling the channels, with a transposed convolution for each on the way back — the
+/// encoder–decoder depth of a U-Net or of DeblurGAN-v2's feature pyramid, with weights of its own
+/// at every level. At 3 the blocks work at 1/8 size on 8·ngf channels: the same multiply-adds per
+/// pixel as at 1/4 on 4·ngf, four times the block weights, and twice the reach in pixels. With
+/// `skips`, every encoder size above the blocks' is added to the decoder.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
     public let skips: Bool
     public let scales: Int
+    public let downsamplings: Int
 
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
                 dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
-                skips: Bool = false, scales: Int = 1, using rng: inout RandomGenerator) {
+                skips: Bool = false, scales: Int = 1, downsamplings: Int = 2, using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
         precondition(scales >= 1, "the generator needs at least one scale")
+        precondition(downsamplings >= 1, "the generator needs at least one downsampling")
+        let mults = (0..<downsamplings).map { 1 << $0 }, bottom = ngf << downsamplings
         let initialiser = norm.initialiser
         var layers: [Module] = [
             ReflectionPad2d(3),
             Conv2d(channels, ngf, kernelSize: 7, initialiser: initialiser, using: &rng),
             norm.layer(ngf), ReLU(),
         ]
-        for mult in [1, 2] {
+        for mult in mults {
             layers += [Conv2d(ngf * mult, ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1,
                               initialiser: initialiser, using: &rng),
                        norm.layer(ngf * mult * 2), ReLU()]
         }
         for _ in 0..<blocks {
             var blockRNG = rng.split()
-            layers.append(ResnetBlock(channels: ngf * 4, dropout: dropout, norm: norm, using: &blockRNG))
+            layers.append(ResnetBlock(channels: bottom, dropout: dropout, norm: norm, using: &blockRNG))
         }
-        for mult in [4, 2] {
+        for mult in mults.reversed().map({ $0 * 2 }) {
             layers += [ConvTranspose2d(ngf * mult, ngf * mult / 2, kernelSize: 3, stride: 2, padding: 1,
                                        outputPadding: 1, initialiser: initialiser, using: &rng),
                        norm.layer(ngf * mult / 2), ReLU()]
@@ -78,13 +88,22 @@ public final class ResnetGenerator: Module {
         self.learnResidual = learnResidual
         self.skips = skips
         self.scales = scales
+        self.downsamplings = downsamplings
+    }
+
+    /// The generator a training configuration describes.
+    public convenience init(_ config: DeblurGANConfig, channels: Int = 3, using rng: inout RandomGenerator) {
+        self.init(ngf: config.ngf, blocks: config.blocks, channels: channels, learnResidual: config.learnResidual,
+                  dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
+                  skips: config.skips ?? false, scales: config.scales ?? 1,
+                  downsamplings: config.downsamplings ?? 2, using: &rng)
     }
 
     public override var children: [(name: String, module: Module)] { [("model", model)] }
 
-    /// What input sides must be multiples of: 4 for the two stride-2 convolutions, times 2 for
+    /// What input sides must be multiples of: 2 for every stride-2 convolution, times 2 for
     /// every scale below the full one.
-    public var sizeMultiple: Int { 4 << (scales - 1) }
+    public var sizeMultiple: Int { 1 << (downsamplings + scales - 1) }
 
     /// x: [N, C, H, W] in [−1, 1] with H and W multiples of `sizeMultiple`.
     public override func callAsFunction(_ x: Tensor) -> Tensor { coarseToFine(x)[scales - 1] }
@@ -111,22 +130,19 @@ public final class ResnetGenerator: Module {
         return learnResidual ? (x + y).clamp(-1, 1) : y
     }
 
-    /// The layers in order, each output shown to `observe`. With `skips`, the encoder activations
-    /// after layer 3 (full size, ngf channels) and layer 6 (half size) are added after the ReLU of
-    /// the transposed convolution of the same size (the last layer, at count − 1, is the Tanh).
+    /// The layers in order, each output shown to `observe`. With `skips`, the encoder activation
+    /// at each size above the blocks' — after layer 3 (full size), 6 (half), … — is added after the
+    /// ReLU of the transposed convolution of the same size: layer count − 4 for full size, − 7 for
+    /// half, … (the last layer is the Tanh, after the pad and the last conv).
     private func layers(_ x: Tensor, observe: (Int, Tensor) -> Void = { _, _ in }) -> Tensor {
         let last = model.layers.count - 1
-        var h = x, full = x, half = x
+        // Encoder size k (0 is full size) ends at layer 3(k + 1), the decoder's at last − 3(k + 1).
+        var h = x, encoder: [Int: Tensor] = [:]
         for (i, layer) in model.layers.enumerated() {
             h = layer(h)
             if skips {
-                switch i {
-                case 3: full = h
-                case 6: half = h
-                case last - 6: h = h + half
-                case last - 3: h = h + full
-                default: break
-                }
+                if i > 0 && i % 3 == 0 && i / 3 <= downsamplings { encoder[i / 3 - 1] = h }
+                else if (last - i) % 3 == 0, let e = encoder[(last - i) / 3 - 1] { h = h + e }
             }
             observe(i, h)
         }

@@ -56,9 +56,7 @@ public final class DeblurGANTrainer {
         self.content = content
         self.batches = batches
         var rng = RandomGenerator(seed: seed)
-        generator = ResnetGenerator(ngf: config.ngf, blocks: config.blocks, learnResidual: config.learnResidual,
-                                    dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
-                                    skips: config.skips ?? false, scales: config.scales ?? 1, using: &rng)
+        generator = ResnetGenerator(config, using: &rng)
         critic = PatchCritic(ndf: config.ndf, layers: config.criticLayers, using: &rng)
         let betas = (config.beta1, config.beta2)
         generatorOptimiser = Adam(parameters: generator.parameters(), learningRate: config.learningRate, betas: betas)

@@ -115,5 +115,14 @@ func testPattern(height: Int, width: Int) -> Image {
         let twoScales = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
         try twoScales.train(checkpoint: path)
         #expect(try ResnetGenerator(contentsOf: path).scales == 2)
+
+        // So does a deeper one with skips.
+        config = tinyConfig(steps: 1)
+        (config.downsamplings, config.skips) = (3, true)
+        let deeper = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
+        try deeper.train(checkpoint: path)
+        let deeperLoaded = try ResnetGenerator(contentsOf: path)
+        #expect(deeperLoaded.downsamplings == 3 && deeperLoaded.skips && deeperLoaded.sizeMultiple == 8)
+        #expect(deeperLoaded.parameters().map(\.data) == deeper.generator.parameters().map(\.data))
     }
 }

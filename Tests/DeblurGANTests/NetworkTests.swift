@@ -138,6 +138,34 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(!json.contains("scales") && DeblurGANConfig(metadata: ["config": json]) == config)
     }
 
+    /// `downsamplings`: each level doubles the channels on the way down and halves them on the way
+    /// up, the blocks run at 1/2^d size on ngf·2^d channels, and the paper's network is d = 2. With
+    /// skips and every transposed convolution at zero, the decoder carries exactly the full-size
+    /// encoder activation through all three levels; at the identity start the output is the input.
+    @Test func deeperEncoderDecoderDoublesChannelsPerLevel() {
+        var rng = RandomGenerator(seed: 4), rng2 = RandomGenerator(seed: 4)
+        let paper = ResnetGenerator(ngf: 4, blocks: 1, using: &rng)
+        let two = ResnetGenerator(ngf: 4, blocks: 1, downsamplings: 2, using: &rng2)
+        #expect(paper.namedParameters().map(\.name) == two.namedParameters().map(\.name))
+
+        let g = ResnetGenerator(ngf: 4, blocks: 1, learnResidual: false, norm: .none, skips: true, downsamplings: 3, using: &rng)
+        #expect(g.sizeMultiple == 8)
+        let shapes = g.namedParameters().filter { $0.name.hasSuffix("weight") }.map(\.tensor.shape)
+        #expect(shapes == [[4, 3, 7, 7], [8, 4, 3, 3], [16, 8, 3, 3], [32, 16, 3, 3], [32, 32, 3, 3], [32, 32, 3, 3],
+                           [32, 16, 3, 3], [16, 8, 3, 3], [8, 4, 3, 3], [3, 4, 7, 7]])
+        for m in g.namedModules().compactMap({ $0.module as? ConvTranspose2d }) {
+            for p in m.parameters() { for i in p.data.indices { p.data[i] = 0 } }
+        }
+        let x = Tensor.uniform([1, 3, 16, 24], low: -1, high: 1, using: &rng)
+        let layers = g.model.layers
+        let encoder = layers[0...3].reduce(x) { $1($0) }
+        let expected = layers[(layers.count - 3)...].reduce(encoder) { $1($0) }
+        #expect(zip(withNoGrad { g(x) }.data, expected.data).allSatisfy { abs($0 - $1) < 1e-6 })
+
+        let identity = ResnetGenerator(ngf: 4, blocks: 1, zeroLastLayer: true, skips: true, downsamplings: 3, using: &rng)
+        #expect(withNoGrad { identity(x) }.data == x.data)
+    }
+
     @Test func criticHasThePapersCountAndNames() {
         var rng = RandomGenerator(seed: 1)
         let d = PatchCritic(using: &rng)
