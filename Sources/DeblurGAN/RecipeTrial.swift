@@ -49,12 +49,18 @@ public struct RecipeTrial: Sendable {
         /// Channels of the ReLU before the last convolution that fire on the test crops, and how
         /// many there are (`ResnetGenerator.liveChannels`): 0 live means the run is stuck.
         public let liveLast: (live: Int, channels: Int)
+        /// No channel of the last ReLU fires: the run cannot leave its constant correction.
+        public var isStalled: Bool { liveLast.channels > 0 && liveLast.live == 0 }
     }
 
     /// Trains for `cpuMinutes` of this process's CPU time (one thread) and scores the generator on
     /// `crops` `evaluations` times, evenly spaced in CPU time. The step counts come from timing a
     /// few steps of each phase first, so every trial gets the same budget whatever its speed; the
     /// learning-rate schedule runs over those steps. Evaluation time is not counted.
+    ///
+    /// A trial stops early at an evaluation where no channel of the last ReLU fires on the
+    /// probe crops: nothing before that layer gets a gradient any more, so the generator is stuck
+    /// at a constant correction for good, and the rest of the budget would measure nothing.
     public func run(photos: [Image], crops: [BlurPatchDataset.Sample], cpuMinutes: Double, evaluations: Int, seed: UInt64,
                     progress: (Point) throws -> Void = { _ in }) throws -> [Point] {
         let batches = DeblurRecipe.batches(photos, config: config, seed: seed &+ 17, realism: realism)
@@ -94,6 +100,7 @@ public struct RecipeTrial: Sendable {
             if trainer.step == c.steps || used >= budget * Double(next) / Double(evaluations) {
                 try evaluate()
                 next += 1
+                if points.last!.isStalled { break }
             }
         }
         return points

@@ -111,6 +111,9 @@ public enum RecipeTrials {
         // multiply-adds per pixel: twice the reach and four times the block weights.
         RecipeTrial("down-3", parent: "all-photos", factor: "3 downsamplings: ResBlocks at 1/8 size on 8·ngf channels (was 2: 1/4 size on 4·ngf)",
                     config: with(warm) { $0.downsamplings = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        RecipeTrial("down-3-warmup-2000", parent: "down-3", factor: "lr warm-up over 2000 steps (was 500): at 500 every channel of the last ReLU died within 5 minutes",
+                    config: with(warm) { $0.downsamplings = 3; $0.warmupSteps = 2000 }, contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos),
         RecipeTrial("down-3-skips", parent: "down-3", factor: "additive encoder–decoder skips at full / half / quarter size",
                     config: with(warm) { $0.downsamplings = 3; $0.skips = true }, contentOnlyShare: 1,
                     photos: DeblurRecipe.trainingPhotos),
