@@ -48,6 +48,9 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// Stride-2 convolutions before the generator's ResBlocks (`ResnetGenerator(downsamplings:)`;
     /// the paper's is 2). Optional so that configurations recorded before it existed still decode (nil: 2).
     public var downsamplings: Int?
+    /// The generator's LeakyReLU slope (`ResnetGenerator(leakySlope:)`; the paper's ReLU is 0).
+    /// Optional so that configurations recorded before it existed still decode (nil: 0).
+    public var leakySlope: Float?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
     /// The learning rate rises linearly from lr/warmupSteps to lr over the first `warmupSteps`

@@ -169,7 +169,7 @@ extension ResnetGenerator {
     /// official names (`model.1.weight`, …; InstanceNorm running statistics are ignored) or a
     /// `DeblurGANTrainer` checkpoint (`generator.model.…`). ngf and the block count are read from
     /// the tensors' shapes and names. A file written by the course records its configuration
-    /// (metadata `config`), which gives the normalisation, the skips, the scales, the downsamplings and `learnResidual`; official files do
+    /// (metadata `config`), which gives the normalisation, the skips, the scales, the downsamplings, the activation and `learnResidual`; official files do
     /// not, and are read as the paper's (InstanceNorm, and learnResidual as their README's commands).
     /// `learnResidual` overrides the file.
     public convenience init(contentsOf path: String, learnResidual: Bool? = nil) throws {
@@ -187,7 +187,7 @@ extension ResnetGenerator {
         self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1],
                   learnResidual: learnResidual ?? config?.learnResidual ?? true, norm: config?.norm ?? .instance,
                   skips: config?.skips ?? false, scales: config?.scales ?? 1,
-                  downsamplings: config?.downsamplings ?? 2, using: &rng)
+                  downsamplings: config?.downsamplings ?? 2, leakySlope: config?.leakySlope ?? 0, using: &rng)
         try DeblurGANTrainer.assign(file.tensors, prefix: prefix, to: self, source: path)
     }
 }

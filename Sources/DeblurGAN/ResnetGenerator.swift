@@ -43,6 +43,9 @@ import NN
 /// at every level. At 3 the blocks work at 1/8 size on 8·ngf channels: the same multiply-adds per
 /// pixel as at 1/4 on 4·ngf, four times the block weights, and twice the reach in pixels. With
 /// `skips`, every encoder size above the blocks' is added to the decoder.
+///
+/// `leakySlope` (not the paper's, which is 0) turns every ReLU into a LeakyReLU with that slope
+/// below zero: a channel that stops firing still passes a gradient, so no layer can die.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
@@ -53,30 +56,32 @@ public final class ResnetGenerator: Module {
     /// ngf 64 and 9 blocks is the paper's network (11,378,179 parameters).
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
                 dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
-                skips: Bool = false, scales: Int = 1, downsamplings: Int = 2, using rng: inout RandomGenerator) {
+                skips: Bool = false, scales: Int = 1, downsamplings: Int = 2, leakySlope: Float = 0,
+                using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
         precondition(scales >= 1, "the generator needs at least one scale")
         precondition(downsamplings >= 1, "the generator needs at least one downsampling")
         let mults = (0..<downsamplings).map { 1 << $0 }, bottom = ngf << downsamplings
+        let activation = { () -> Module in leakySlope == 0 ? ReLU() : LeakyReLU(leakySlope) }
         let initialiser = norm.initialiser
         var layers: [Module] = [
             ReflectionPad2d(3),
             Conv2d(channels, ngf, kernelSize: 7, initialiser: initialiser, using: &rng),
-            norm.layer(ngf), ReLU(),
+            norm.layer(ngf), activation(),
         ]
         for mult in mults {
             layers += [Conv2d(ngf * mult, ngf * mult * 2, kernelSize: 3, stride: 2, padding: 1,
                               initialiser: initialiser, using: &rng),
-                       norm.layer(ngf * mult * 2), ReLU()]
+                       norm.layer(ngf * mult * 2), activation()]
         }
         for _ in 0..<blocks {
             var blockRNG = rng.split()
-            layers.append(ResnetBlock(channels: bottom, dropout: dropout, norm: norm, using: &blockRNG))
+            layers.append(ResnetBlock(channels: bottom, dropout: dropout, norm: norm, activation: activation(), using: &blockRNG))
         }
         for mult in mults.reversed().map({ $0 * 2 }) {
             layers += [ConvTranspose2d(ngf * mult, ngf * mult / 2, kernelSize: 3, stride: 2, padding: 1,
                                        outputPadding: 1, initialiser: initialiser, using: &rng),
-                       norm.layer(ngf * mult / 2), ReLU()]
+                       norm.layer(ngf * mult / 2), activation()]
         }
         let last = Conv2d(ngf, channels, kernelSize: 7, initialiser: initialiser, using: &rng)
         if zeroLastLayer {
@@ -96,7 +101,7 @@ public final class ResnetGenerator: Module {
         self.init(ngf: config.ngf, blocks: config.blocks, channels: channels, learnResidual: config.learnResidual,
                   dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
                   skips: config.skips ?? false, scales: config.scales ?? 1,
-                  downsamplings: config.downsamplings ?? 2, using: &rng)
+                  downsamplings: config.downsamplings ?? 2, leakySlope: config.leakySlope ?? 0, using: &rng)
     }
 
     public override var children: [(name: String, module: Module)] { [("model", model)] }
@@ -192,12 +197,13 @@ public final class ResnetGenerator: Module {
 public final class ResnetBlock: Module {
     public let convBlock: Sequential
 
-    public init(channels: Int, dropout: Float = 0.5, norm: GeneratorNorm = .instance, using rng: inout RandomGenerator) {
+    public init(channels: Int, dropout: Float = 0.5, norm: GeneratorNorm = .instance, activation: Module = ReLU(),
+                using rng: inout RandomGenerator) {
         let initialiser = norm.initialiser
         convBlock = Sequential(
             ReflectionPad2d(1),
             Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),
-            norm.layer(channels), ReLU(),
+            norm.layer(channels), activation,
             Dropout(dropout, generator: rng.split()),
             ReflectionPad2d(1),
             Conv2d(channels, channels, kernelSize: 3, initialiser: initialiser, using: &rng),

@@ -116,13 +116,19 @@ func testPattern(height: Int, width: Int) -> Image {
         try twoScales.train(checkpoint: path)
         #expect(try ResnetGenerator(contentsOf: path).scales == 2)
 
-        // So does a deeper one with skips.
+        // So does a deeper one with skips and leaky ReLUs.
         config = tinyConfig(steps: 1)
-        (config.downsamplings, config.skips) = (3, true)
+        (config.downsamplings, config.skips, config.leakySlope) = (3, true, 0.2)
         let deeper = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
         try deeper.train(checkpoint: path)
         let deeperLoaded = try ResnetGenerator(contentsOf: path)
         #expect(deeperLoaded.downsamplings == 3 && deeperLoaded.skips && deeperLoaded.sizeMultiple == 8)
         #expect(deeperLoaded.parameters().map(\.data) == deeper.generator.parameters().map(\.data))
+        var rng = RandomGenerator(seed: 8)
+        let x = Tensor.uniform([1, 3, 16, 16], low: -1, high: 1, using: &rng)
+        deeper.generator.eval()
+        deeperLoaded.eval()
+        #expect(withNoGrad { deeperLoaded(x) }.data == withNoGrad { deeper.generator(x) }.data)
+        #expect(!deeperLoaded.namedModules().contains { $0.module is ReLU })
     }
 }
