@@ -49,8 +49,9 @@ public struct RecipeTrial: Sendable {
         /// Channels of the ReLU before the last convolution that fire on the test crops, and how
         /// many there are (`ResnetGenerator.liveChannels`): 0 live means the run is stuck.
         public let liveLast: (live: Int, channels: Int)
-        /// No channel of the last ReLU fires: the run cannot leave its constant correction.
-        public var isStalled: Bool { liveLast.channels > 0 && liveLast.live == 0 }
+        /// Why the trial stops here before its budget is spent, if it does.
+        public let stopReason: String?
+        public var isStalled: Bool { stopReason != nil }
     }
 
     /// Trains for `cpuMinutes` of this process's CPU time (one thread) and scores the generator on
@@ -58,9 +59,11 @@ public struct RecipeTrial: Sendable {
     /// few steps of each phase first, so every trial gets the same budget whatever its speed; the
     /// learning-rate schedule runs over those steps. Evaluation time is not counted.
     ///
-    /// A trial stops early at an evaluation where no channel of the last ReLU fires on the
-    /// probe crops: nothing before that layer gets a gradient any more, so the generator is stuck
-    /// at a constant correction for good, and the rest of the budget would measure nothing.
+    /// A trial stops early when it can no longer learn (`Point.stopReason`): at an evaluation
+    /// where no channel of the last ReLU fires on the probe crops (nothing before that layer gets
+    /// a gradient any more, so the generator is stuck at a constant correction for good), or where
+    /// every crop's score is the one of the evaluation before (no gradient reaches the output: a
+    /// saturated Tanh). The rest of the budget would measure nothing.
     public func run(photos: [Image], crops: [BlurPatchDataset.Sample], cpuMinutes: Double, evaluations: Int, seed: UInt64,
                     progress: (Point) throws -> Void = { _ in }) throws -> [Point] {
         let batches = DeblurRecipe.batches(photos, config: config, seed: seed &+ 17, realism: realism)
@@ -88,8 +91,12 @@ public struct RecipeTrial: Sendable {
         func evaluate() throws {
             let deblurrer = Deblurrer(generator: trainer.generator)
             let last = trainer.generator.liveChannels(on: probe).last.map { ($0.live, $0.channels) } ?? (0, 0)
+            let score = RestorationScore(crops: crops) { deblurrer.deblur(image: $0) }
+            let stop = last.0 == 0 && last.1 > 0 ? "every channel of the last ReLU is dead"
+                : trainer.step < c.steps && score.gains == points.last?.score.gains ? "every crop scores as at the evaluation before: the output no longer learns"
+                : nil
             let p = Point(step: trainer.step, contentOnlySteps: contentSteps, cpuMinutes: used / 60,
-                          score: RestorationScore(crops: crops) { deblurrer.deblur(image: $0) }, liveLast: last)
+                          score: score, liveLast: last, stopReason: stop)
             points.append(p)
             try progress(p)
         }

@@ -19,9 +19,9 @@ extension Course {
                 time (one thread, so a busy machine does not change the budget) and is scored --evaluations times \
                 on \(Recipe.testCount) held-out \(Recipe.testSize)² crops of \(DeblurRecipe.heldOutPhotos.joined(separator: " and ")). \
                 Rows (trial, parent, factor, step, CPU minutes, mean PSNR gain ± sd, share improved, PSNR and SSIM) \
-                go to --csv; trials already there with the same budget and seed are skipped. A trial whose last ReLU \
-                has died (no channel fires on the test crops: "live 0/16") stops at that evaluation, since it can no \
-                longer learn. --list prints the trials.
+                go to --csv; trials already there with the same budget and seed are skipped. A trial that can no longer \
+                learn stops at that evaluation: its last ReLU has died (no channel fires on the test crops: "live 0/16"), \
+                or every crop scores exactly as at the evaluation before. --list prints the trials.
                 Exit codes: 0 done, 64 bad option or unknown trial, 66 a photo is missing, 74 the CSV cannot be written.
                 """)
 
@@ -74,7 +74,7 @@ extension Course {
                     print(String(format: "  step %5d  %.2f CPU min  gain %+.2f ± %.2f dB  %3.0f %% improved  SSIM %.3f → %.3f  live %d/%d",
                                  p.step, p.cpuMinutes, p.score.meanGain, p.score.sdGain, 100 * p.score.improvedShare,
                                  p.score.blurredSSIM, p.score.restoredSSIM, p.liveLast.live, p.liveLast.channels))
-                    if p.isStalled { print("  stalled: every channel of the last ReLU is dead, so the trial stops here") }
+                    if let reason = p.stopReason { print("  stalled: \(reason), so the trial stops here") }
                 }
                 do {
                     try table.append(points.map { p in
