@@ -119,7 +119,10 @@ extension Engine {
     /// The thread count of the engine's elementwise loops (instance norm, elementwise ops; a
     /// convolution's loops use `threads`). One unless `withLoopThreads` says otherwise: at 2 threads on a
     /// 2-core machine no DeblurGAN workload measured faster with these loops split (gen_small
-    /// 25.5–25.8 ms serial against 28.2–32.1 split, critic_full 294–318 ms against 309–310).
+    /// 25.5–25.8 ms serial against 28.2–32.1 split, critic_full 294–318 ms against 309–310), and
+    /// with the pool's cheaper hand-over it is still a wash (medians of 5 interleaved rounds on
+    /// Zen 3: toy_nsgan and critic_small 4–5 % faster split, toy_wgangp, gen_small and
+    /// critic_full 5–10 % slower).
     @TaskLocal public static var loopThreads = 1
 
     /// Runs `body` with the engine's own loops split over `n` threads (OpenBLAS's count is left
@@ -137,8 +140,22 @@ extension Engine {
 func parallelChunks(_ count: Int, grain: Int = 32_768, threads: Int = Engine.loopThreads, _ body: (Range<Int>) -> Void) {
     let chunks = min(threads, max(1, count / max(grain, 1)))
     if chunks <= 1 { body(0..<count); return }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        body((count * c / chunks)..<(count * (c + 1) / chunks))
+    parallelFor(chunks, threads: chunks) { c in body((count * c / chunks)..<(count * (c + 1) / chunks)) }
+}
+
+/// body(i) for every i in 0..<count, spread over `threads` threads by the engine's pool
+/// (CKernels/pool.c), whose workers stay awake between the ops of a step: handing a job to
+/// GCD's `concurrentPerform` costs a thread wake-up each time.
+@inline(__always)
+func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    if count <= 1 || threads <= 1 { for i in 0..<count { body(i) }; return }
+    withoutActuallyEscaping(body) { body in
+        var body = body
+        withUnsafeMutablePointer(to: &body) { context in
+            ck_parallel_for(Int32(threads), count, { context, i in
+                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i)
+            }, context)
+        }
     }
 }
 

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 // Convolution as three ops that are each other's derivatives, so gradients of gradients (WGAN-GP)
 // stay inside the same three kernels:
@@ -81,7 +80,7 @@ struct ConvGeometry {
         }
         let workers = Swift.min(Engine.threads, images)
         if workers <= 1 { run(0..<images, threads: Engine.threads); return }
-        DispatchQueue.concurrentPerform(iterations: workers) { t in
+        parallelFor(workers, threads: workers) { t in
             run((images * t / workers)..<(images * (t + 1) / workers), threads: 1)
         }
     }

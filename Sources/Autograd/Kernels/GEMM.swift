@@ -1,6 +1,5 @@
 import CBLAS
 import CKernels
-import Dispatch
 
 // The one sgemm behind every matrix product and convolution: our AVX-512 kernel (CKernels/gemm.c)
 // or OpenBLAS's, as `Engine.gemm` says; either way the engine's threads split the product.
@@ -52,5 +51,5 @@ func splitSGEMM(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ 
                     Int32(rows.count), Int32(cols.count), Int32(k), 1, a + (transA ? i : i * lda), Int32(lda),
                     b + (transB ? j * ldb : j), Int32(ldb), beta, c + i * ldc + j, Int32(ldc))
     }
-    if parts == 1 { block(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: block) }
+    parallelFor(parts, threads: parts, block)
 }

@@ -30,4 +30,11 @@ void cunfold(const conv_geometry *g, const float *x, long oy0, long oy1, float *
 /// unfold's adjoint for channels [c0, c1): dx [c][h][w] += the columns of their rows.
 void cfold(const conv_geometry *g, const float *cols, long oy0, long oy1, float *dx, long c0, long c1);
 
+/// A job of `ck_parallel_for`: runs index `index` with the caller's `context`.
+typedef void (*ck_body)(void *context, long index);
+/// body(context, i) for every i in 0..<count, on up to `threads` threads (the caller's and the
+/// pool's workers: pool.c); returns when all have run. Called with threads ≤ 1, or from inside a
+/// job, or while another thread's job runs, it runs them in order on the calling thread.
+void ck_parallel_for(int threads, long count, ck_body body, void *context);
+
 #endif
