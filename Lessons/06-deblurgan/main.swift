@@ -347,10 +347,18 @@ func sameBudgetRound(_ ctx: CellContext, _ path: String, name: String, metric: S
     try ctx.figure(name, height: 900, title: title) { fig in
         let a = fig.axes()
         // The base in dashed grey, so the trials keep distinct colours; the table above gives each factor.
+        // A diverged trial (far below the input) would squash the others into a flat band: the axis
+        // stops 1 dB below zero and its legend entry gives the value it left at.
+        let floor = -1.0
         for (k, r) in trials.enumerated() {
-            let isBase = r.trial == base.trial
-            a.line(x: [0] + r.curve.map(\.0), y: [0] + r.curve.map(\.1), label: isBase ? "\(r.trial) (the recipe before)" : r.trial,
+            let isBase = r.trial == base.trial, lowest = r.curve.map(\.1).min() ?? 0
+            let label = isBase ? "\(r.trial) (the recipe before)"
+                : lowest < floor ? "\(r.trial) (off the scale: \(String(format: "%+.1f", lowest)) dB)" : r.trial
+            a.line(x: [0] + r.curve.map(\.0), y: [0] + r.curve.map { max($0.1, floor - 0.5) }, label: label,
                    color: isBase ? Color(hex: 0x777777) : Palette.color(k - 1), style: isBase ? .dashed : .solid, marker: .circle)
+        }
+        if trials.contains(where: { ($0.curve.map(\.1).min() ?? 0) < floor }) {
+            a.ylim = floor...max(0.5, (trials.flatMap { $0.curve.map(\.1) }.max() ?? 0) + 0.2)
         }
         a.hline(0, color: .ink, style: .solid)
         a.xlabel = "training CPU minutes (one thread)"
@@ -449,6 +457,20 @@ lesson.cell("A deeper encoder–decoder on 48 photos", data: [depthTable]) { ctx
                                    title: "Three downsamplings instead of two: held-out gain against training CPU time")
     try claim(lead < 0.1, "that no deeper encoder–decoder beats all-photos by more than one seed's noise (0.1 dB)")
 }
+
+lesson.markdown("""
+    Depth does not pay either, and the way it fails is the lesson. Without a normalisation, Adam at
+    1e-3 pushes the deeper network's activations around so hard that the last ReLU goes silent —
+    a four-times-longer warm-up only delays it. A LeakyReLU cannot go silent, and the same push
+    then drives the output into the Tanh's flat ends instead: every pixel clamped, no gradient,
+    −19 dB. With skips the decoder is handed the encoder's features at every size, the network
+    trains, and it ends level with the two-level base — after 35 CPU-minutes to the base's 26,
+    since a trial's step count comes from timing its first steps. The shallow recipe's trick — no
+    normalisation, a high learning rate — does not scale to a deeper network. NAFNet (Chen et al.
+    2022) gets both a deep U-Net and a high rate by keeping LayerNorm and replacing the ReLU with a
+    gate (one half of the channels times the other); that is the next change to measure, not more
+    depth alone.
+    """)
 
 // MARK: - 4. Training
 
