@@ -112,14 +112,18 @@ import Testing
     /// one that learns runs to the end. Without normalisation, on a two-channel network without
     /// blocks Adam at 0.03 silences the last ReLU within the first evaluation's steps (so did 0.01
     /// and 0.1, at one and two channels); at 0.3 the paper's tiny network saturates its output
-    /// (every crop −6.08 dB at every evaluation); a one-channel network at 0.003 keeps learning.
+    /// (every crop −6.08 dB at every evaluation). The one that learns has the paper's InstanceNorm
+    /// before every ReLU, so about half of each channel fires whatever the weights: the budget is
+    /// CPU time, so step counts differ between machines, and only an outcome that does not depend
+    /// on them makes a test (a one-channel network without a norm at 0.003 lived here and died on
+    /// a loaded machine).
     @Test func aTrialStopsWhenItCanNoLongerLearn() throws {
         var rng = RandomGenerator(seed: 1)
         let photo = Image(channels: 3, height: 64, width: 64, pixels: (0..<(3 * 64 * 64)).map { _ in rng.nextFloat() })
         let crops = DeblurRecipe.testCrops([photo], count: 2, size: 16, seed: 5)
-        func trial(ngf: Int, blocks: Int, lr: Float) throws -> [RecipeTrial.Point] {
+        func trial(ngf: Int, blocks: Int, lr: Float, norm: GeneratorNorm = .none) throws -> [RecipeTrial.Point] {
             var c = tinyConfig(steps: 1)
-            (c.norm, c.dropout, c.blocks, c.ngf, c.learningRate) = (.none, 0, blocks, ngf, lr)
+            (c.norm, c.dropout, c.blocks, c.ngf, c.learningRate) = (norm, 0, blocks, ngf, lr)
             return try RecipeTrial("t", parent: "", factor: "", config: c, contentOnlyShare: 1, photos: [])
                 .run(photos: [photo], crops: crops, cpuMinutes: 0.02, evaluations: 4, seed: 3)
         }
@@ -128,8 +132,8 @@ import Testing
         let saturates = try trial(ngf: 4, blocks: 1, lr: 0.3)
         #expect(saturates.count == 2 && saturates[1].stopReason?.contains("no longer learns") == true)
         #expect(saturates[0].stopReason == nil && saturates[0].score.meanGain < -3)
-        let lives = try trial(ngf: 1, blocks: 0, lr: 0.003)
-        #expect(lives.count >= 4 && lives.allSatisfy { $0.stopReason == nil })
+        let lives = try trial(ngf: 4, blocks: 1, lr: 1e-4, norm: .instance)
+        #expect(lives.count >= 2 && lives.allSatisfy { $0.stopReason == nil })
     }
 
     /// Every photo a trial or the recipe names is a PNG in Data/, and none is held out or the real blurred one.
