@@ -182,12 +182,14 @@ extension ResnetGenerator {
             throw DeblurGANError(.checkpoint, source: path, "no generator weights (model.1.weight or generator.model.1.weight)")
         }
         let blocks = file.tensors.keys.filter { $0.hasPrefix(prefix + "model.") && $0.hasSuffix(".conv_block.1.weight") }.count
-        let config = DeblurGANConfig(metadata: file.metadata)
+        // The recorded configuration, or the paper's for an official file; the sizes come from the
+        // tensors, and dropout stays the paper's 0.5 for `Deblurrer(dropoutAtInference:)`. Every
+        // weight is then overwritten (the assignment is strict), so the initialisation is moot.
+        var config = DeblurGANConfig(metadata: file.metadata) ?? .paper
+        (config.ngf, config.blocks, config.dropout) = (first.shape[0], blocks, 0.5)
+        if let learnResidual { config.learnResidual = learnResidual }
         var rng = RandomGenerator(seed: 0)
-        self.init(ngf: first.shape[0], blocks: blocks, channels: first.shape[1],
-                  learnResidual: learnResidual ?? config?.learnResidual ?? true, norm: config?.norm ?? .instance,
-                  skips: config?.skips ?? false, scales: config?.scales ?? 1,
-                  downsamplings: config?.downsamplings ?? 2, leakySlope: config?.leakySlope ?? 0, using: &rng)
+        self.init(config, channels: first.shape[1], using: &rng)
         try DeblurGANTrainer.assign(file.tensors, prefix: prefix, to: self, source: path)
     }
 }

@@ -21,6 +21,14 @@ public enum RecipeTrials {
     /// `plainNoDropout` with the learning rate warmed up over 500 steps.
     static let warm = with(plainNoDropout) { $0.warmupSteps = 500 }
 
+    /// A content-only trial on all 48 training photos that changes `warm` by `change`: every trial
+    /// from the sixth round on.
+    static func onAllPhotos(_ name: String, parent: String, factor: String,
+                            _ change: (inout DeblurGANConfig) -> Void = { _ in }) -> RecipeTrial {
+        RecipeTrial(name, parent: parent, factor: factor, config: with(warm, change), contentOnlyShare: 1,
+                    photos: DeblurRecipe.trainingPhotos)
+    }
+
     public static let all: [RecipeTrial] = [
         RecipeTrial("paper-small", parent: "", factor: "the paper's recipe at ngf 16 / 3 blocks / 64² crops / batch 4",
                     config: paperSmall, contentOnlyShare: 0),
@@ -90,35 +98,36 @@ public enum RecipeTrials {
                     photos: DeblurRecipe.ninePhotos),
         // Sixth round, from the shipped model's recipe before its adversarial tail (all 48 photos,
         // warm-up): the batch and the crop, which the stalls of the third round left unmeasured.
-        RecipeTrial("all-photos", parent: "warmup", factor: "48 training photos (was 9)",
-                    config: warm, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("all-photos-batch-8", parent: "all-photos", factor: "batch 8 of 64² crops (was 4)",
-                    config: with(warm) { $0.batchSize = 8 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("all-photos-crop-128", parent: "all-photos", factor: "128² crops at batch 1 (was 64² at batch 4)",
-                    config: with(warm) { $0.cropSize = 128; $0.batchSize = 1 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("all-photos-crop-128-batch-2", parent: "all-photos", factor: "128² crops at batch 2 (was 64² at batch 4)",
-                    config: with(warm) { $0.cropSize = 128; $0.batchSize = 2 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
+        onAllPhotos("all-photos", parent: "warmup", factor: "48 training photos (was 9)"),
+        onAllPhotos("all-photos-batch-8", parent: "all-photos", factor: "batch 8 of 64² crops (was 4)") { $0.batchSize = 8 },
+        onAllPhotos("all-photos-crop-128", parent: "all-photos", factor: "128² crops at batch 1 (was 64² at batch 4)") {
+            $0.cropSize = 128; $0.batchSize = 1
+        },
+        onAllPhotos("all-photos-crop-128-batch-2", parent: "all-photos", factor: "128² crops at batch 2 (was 64² at batch 4)") {
+            $0.cropSize = 128; $0.batchSize = 2
+        },
         // Seventh round: every knob above lands near +1.1 dB at 30 minutes, so the shape of the
         // network: coarse to fine with shared weights and a loss at every scale (SRN-DeblurNet).
-        RecipeTrial("all-photos-scales-2", parent: "all-photos", factor: "coarse to fine at 2 scales with one set of weights (was 1 scale)",
-                    config: with(warm) { $0.scales = 2 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("all-photos-scales-3", parent: "all-photos", factor: "coarse to fine at 3 scales with one set of weights (was 1 scale)",
-                    config: with(warm) { $0.scales = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
+        onAllPhotos("all-photos-scales-2", parent: "all-photos", factor: "coarse to fine at 2 scales with one set of weights (was 1 scale)") {
+            $0.scales = 2
+        },
+        onAllPhotos("all-photos-scales-3", parent: "all-photos", factor: "coarse to fine at 3 scales with one set of weights (was 1 scale)") {
+            $0.scales = 3
+        },
         // Eighth round: neither did sharing weights across scales, so a deeper encoder–decoder with
         // weights of its own per level (a U-Net's or DeblurGAN-v2's pyramid depth) at the same
         // multiply-adds per pixel: twice the reach and four times the block weights.
-        RecipeTrial("down-3", parent: "all-photos", factor: "3 downsamplings: ResBlocks at 1/8 size on 8·ngf channels (was 2: 1/4 size on 4·ngf)",
-                    config: with(warm) { $0.downsamplings = 3 }, contentOnlyShare: 1, photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("down-3-warmup-2000", parent: "down-3", factor: "lr warm-up over 2000 steps (was 500): at 500 every channel of the last ReLU died within 5 minutes",
-                    config: with(warm) { $0.downsamplings = 3; $0.warmupSteps = 2000 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("down-3-leaky", parent: "down-3", factor: "LeakyReLU 0.2 instead of ReLU in the generator: no channel can die",
-                    config: with(warm) { $0.downsamplings = 3; $0.leakySlope = 0.2 }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
-        RecipeTrial("down-3-skips", parent: "down-3", factor: "additive encoder–decoder skips at full / half / quarter size",
-                    config: with(warm) { $0.downsamplings = 3; $0.skips = true }, contentOnlyShare: 1,
-                    photos: DeblurRecipe.trainingPhotos),
+        onAllPhotos("down-3", parent: "all-photos", factor: "3 downsamplings: ResBlocks at 1/8 size on 8·ngf channels (was 2: 1/4 size on 4·ngf)") {
+            $0.downsamplings = 3
+        },
+        onAllPhotos("down-3-warmup-2000", parent: "down-3", factor: "lr warm-up over 2000 steps (was 500): at 500 every channel of the last ReLU died within 5 minutes") {
+            $0.downsamplings = 3; $0.warmupSteps = 2000
+        },
+        onAllPhotos("down-3-leaky", parent: "down-3", factor: "LeakyReLU 0.2 instead of ReLU in the generator: no channel can die") {
+            $0.downsamplings = 3; $0.leakySlope = 0.2
+        },
+        onAllPhotos("down-3-skips", parent: "down-3", factor: "additive encoder–decoder skips at full / half / quarter size") {
+            $0.downsamplings = 3; $0.skips = true
+        },
     ]
 }
