@@ -51,6 +51,9 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// The generator's LeakyReLU slope (`ResnetGenerator(leakySlope:)`; the paper's ReLU is 0).
     /// Optional so that configurations recorded before it existed still decode (nil: 0).
     public var leakySlope: Float?
+    /// The generator's residual blocks (`ResnetGenerator(block:)`; the paper's are `.resnet`).
+    /// Optional so that configurations recorded before it existed still decode (nil: `.resnet`).
+    public var block: GeneratorBlock?
     /// How the learning rate falls over training (the paper: constant, then linear to 0).
     public var schedule: LearningRateSchedule = .constantThenLinear
     /// The learning rate rises linearly from lr/warmupSteps to lr over the first `warmupSteps`

@@ -169,7 +169,7 @@ extension ResnetGenerator {
     /// official names (`model.1.weight`, …; InstanceNorm running statistics are ignored) or a
     /// `DeblurGANTrainer` checkpoint (`generator.model.…`). ngf and the block count are read from
     /// the tensors' shapes and names. A file written by the course records its configuration
-    /// (metadata `config`), which gives the normalisation, the skips, the scales, the downsamplings, the activation and `learnResidual`; official files do
+    /// (metadata `config`), which gives the normalisation, the skips, the scales, the downsamplings, the activation, the blocks and `learnResidual`; official files do
     /// not, and are read as the paper's (InstanceNorm, and learnResidual as their README's commands).
     /// `learnResidual` overrides the file.
     public convenience init(contentsOf path: String, learnResidual: Bool? = nil) throws {
@@ -181,7 +181,10 @@ extension ResnetGenerator {
         guard let first = file.tensors[prefix + "model.1.weight"], first.rank == 4 else {
             throw DeblurGANError(.checkpoint, source: path, "no generator weights (model.1.weight or generator.model.1.weight)")
         }
-        let blocks = file.tensors.keys.filter { $0.hasPrefix(prefix + "model.") && $0.hasSuffix(".conv_block.1.weight") }.count
+        // One key per block: a ResBlock's first conv, or a NAFBlock's.
+        let blocks = file.tensors.keys.filter {
+            $0.hasPrefix(prefix + "model.") && ($0.hasSuffix(".conv_block.1.weight") || $0.hasSuffix(".conv1.weight"))
+        }.count
         // The recorded configuration, or the paper's for an official file; the sizes come from the
         // tensors, and dropout stays the paper's 0.5 for `Deblurrer(dropoutAtInference:)`. Every
         // weight is then overwritten (the assignment is strict), so the initialisation is moot.

@@ -46,6 +46,9 @@ public struct LayerSummary {
             let c = (b.convBlock[1] as! Conv2d).weight.shape[0]
             let norm = describe(b.convBlock[2])
             return "ResBlock \(c): 2 × (pad, conv 3×3, \(norm)), ReLU, Dropout"
+        case let b as NAFBlock:
+            return "NAFBlock \(b.conv3.weight.shape[0]): LN, 1×1, dw 3×3, gate, SCA, 1×1; LN, 1×1, gate, 1×1"
+        case is LayerNorm2d: return "LayerNorm(channels)"
         default: return String(describing: type(of: m))
         }
     }

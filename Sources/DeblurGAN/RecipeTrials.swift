@@ -129,5 +129,14 @@ public enum RecipeTrials {
         onAllPhotos("down-3-skips", parent: "down-3", factor: "additive encoder–decoder skips at full / half / quarter size") {
             $0.downsamplings = 3; $0.skips = true
         },
+        // Ninth round: ReLUs without a norm die at lr 1e-3, and a norm costs the base its speed, so
+        // NAFNet's block (Chen et al. 2022), built to train at lr 1e-3: LayerNorm, a gate of products
+        // instead of ReLU, channel attention and a depthwise 3×3.
+        onAllPhotos("all-photos-naf", parent: "all-photos", factor: "NAFNet blocks instead of ResBlocks") {
+            $0.block = .naf
+        },
+        onAllPhotos("down-3-skips-naf", parent: "down-3-skips", factor: "NAFNet blocks instead of ResBlocks") {
+            $0.downsamplings = 3; $0.skips = true; $0.block = .naf
+        },
     ]
 }

@@ -46,6 +46,9 @@ import NN
 ///
 /// `leakySlope` (not the paper's, which is 0) turns every ReLU into a LeakyReLU with that slope
 /// below zero: a channel that stops firing still passes a gradient, so no layer can die.
+///
+/// `block` (the paper's is `.resnet`) swaps the ResBlocks for NAFNet's blocks (`NAFBlock`), which
+/// have neither ReLU nor InstanceNorm; the encoder and decoder around them are unchanged.
 public final class ResnetGenerator: Module {
     public let model: Sequential
     public let learnResidual: Bool
@@ -57,7 +60,7 @@ public final class ResnetGenerator: Module {
     public init(ngf: Int = 64, blocks: Int = 9, channels: Int = 3, learnResidual: Bool = true,
                 dropout: Float = 0.5, zeroLastLayer: Bool = false, norm: GeneratorNorm = .instance,
                 skips: Bool = false, scales: Int = 1, downsamplings: Int = 2, leakySlope: Float = 0,
-                using rng: inout RandomGenerator) {
+                block: GeneratorBlock = .resnet, using rng: inout RandomGenerator) {
         precondition(ngf > 0 && blocks >= 0, "ngf must be positive and the block count non-negative")
         precondition(scales >= 1, "the generator needs at least one scale")
         precondition(downsamplings >= 1, "the generator needs at least one downsampling")
@@ -76,7 +79,10 @@ public final class ResnetGenerator: Module {
         }
         for _ in 0..<blocks {
             var blockRNG = rng.split()
-            layers.append(ResnetBlock(channels: bottom, dropout: dropout, norm: norm, activation: activation(), using: &blockRNG))
+            switch block {
+            case .resnet: layers.append(ResnetBlock(channels: bottom, dropout: dropout, norm: norm, activation: activation(), using: &blockRNG))
+            case .naf: layers.append(NAFBlock(channels: bottom, using: &blockRNG))
+            }
         }
         for mult in mults.reversed().map({ $0 * 2 }) {
             layers += [ConvTranspose2d(ngf * mult, ngf * mult / 2, kernelSize: 3, stride: 2, padding: 1,
@@ -101,7 +107,8 @@ public final class ResnetGenerator: Module {
         self.init(ngf: config.ngf, blocks: config.blocks, channels: channels, learnResidual: config.learnResidual,
                   dropout: config.dropout, zeroLastLayer: config.zeroLastLayer, norm: config.norm,
                   skips: config.skips ?? false, scales: config.scales ?? 1,
-                  downsamplings: config.downsamplings ?? 2, leakySlope: config.leakySlope ?? 0, using: &rng)
+                  downsamplings: config.downsamplings ?? 2, leakySlope: config.leakySlope ?? 0,
+                  block: config.block ?? .resnet, using: &rng)
     }
 
     public override var children: [(name: String, module: Module)] { [("model", model)] }
@@ -213,6 +220,14 @@ public final class ResnetBlock: Module {
     public override var children: [(name: String, module: Module)] { [("conv_block", convBlock)] }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor { x + convBlock(x) }
+}
+
+/// The generator's residual blocks between encoder and decoder.
+public enum GeneratorBlock: String, Sendable, Codable, CaseIterable {
+    /// The paper's: two 3×3 convolutions with the generator's norm and ReLU (`ResnetBlock`).
+    case resnet
+    /// NAFNet's: LayerNorm, 1×1 and depthwise 3×3 convolutions, SimpleGate and channel attention (`NAFBlock`).
+    case naf
 }
 
 /// The generator's normalisation layers. `.instance` is the paper's; the others are measured

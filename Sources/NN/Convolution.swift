@@ -44,3 +44,23 @@ public final class ConvTranspose2d: WeightedLayer {
         convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
     }
 }
+
+/// Depthwise 2-D convolution (PyTorch's `nn.Conv2d` with `groups` = channels): each channel is
+/// filtered by its own k×k kernel, stride 1, zero padding; weight [C, 1, k, k], bias [C].
+/// It costs k² multiply-adds per value instead of a full convolution's k²·C, which is why
+/// NAFNet and MobileNet use it for the spatial part of a block and 1×1 convolutions for the rest.
+public final class DepthwiseConv2d: WeightedLayer {
+    public let padding: Int
+
+    public init(_ channels: Int, kernelSize: Int, padding: Int = 0, bias: Bool = true,
+                initialiser: Initialiser = .pytorchDefault, using rng: inout RandomGenerator) {
+        self.padding = padding
+        super.init(weightShape: [channels, 1, kernelSize, kernelSize], biasCount: bias ? channels : nil,
+                   fanIn: kernelSize * kernelSize, initialiser: initialiser, using: &rng)
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        let y = depthwiseConv2d(x, weight: weight, padding: padding)
+        return bias.map { y + $0.reshape([1, weight.shape[0], 1, 1]) } ?? y
+    }
+}

@@ -60,6 +60,34 @@ public final class GroupNorm2d: Module {
     }
 }
 
+/// Layer normalisation over the channels of each pixel, with a per-channel scale and shift
+/// (weight 1 and bias 0 at start): NAFNet's `LayerNorm2d`, PyTorch's `nn.LayerNorm(C)` applied to
+/// an NHWC view. Unlike InstanceNorm it keeps each channel's spatial contrast — a flat region
+/// stays flat — which is what a restoration network needs to see.
+public final class LayerNorm2d: Module {
+    public let numFeatures: Int
+    public let eps: Float
+    public let weight: Tensor
+    public let bias: Tensor
+
+    public init(_ numFeatures: Int, eps: Float = 1e-6) {
+        self.numFeatures = numFeatures
+        self.eps = eps
+        weight = parameter(.ones([numFeatures]))
+        bias = parameter(.zeros([numFeatures]))
+    }
+
+    public override var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == numFeatures,
+                     "LayerNorm2d(\(numFeatures)) expects [N, \(numFeatures), H, W], got \(x.shape)")
+        let centred = x - x.mean(axis: 1, keepDims: true)
+        let y = centred / (centred.square().mean(axis: 1, keepDims: true) + eps).sqrt()
+        return y * weight.reshape([1, numFeatures, 1, 1]) + bias.reshape([1, numFeatures, 1, 1])
+    }
+}
+
 /// The identity: stands in for a layer switched off, so the layers after it keep their indices
 /// (and their parameter names).
 public final class Identity: Module {

@@ -130,5 +130,17 @@ func testPattern(height: Int, width: Int) -> Image {
         deeperLoaded.eval()
         #expect(withNoGrad { deeperLoaded(x) }.data == withNoGrad { deeper.generator(x) }.data)
         #expect(!deeperLoaded.namedModules().contains { $0.module is ReLU })
+
+        // And one with NAFNet blocks, whose block count is read from their own names.
+        config = tinyConfig(steps: 1)
+        (config.blocks, config.block) = (2, .naf)
+        let naf = DeblurGANTrainer(config: config, content: .l1, seed: 2, batches: syntheticBatches())
+        try naf.train(checkpoint: path)
+        let nafLoaded = try ResnetGenerator(contentsOf: path)
+        #expect(nafLoaded.model.layers.filter { $0 is NAFBlock }.count == 2)
+        #expect(nafLoaded.parameters().map(\.data) == naf.generator.parameters().map(\.data))
+        naf.generator.eval()
+        nafLoaded.eval()
+        #expect(withNoGrad { nafLoaded(x) }.data == withNoGrad { naf.generator(x) }.data)
     }
 }

@@ -166,6 +166,27 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(withNoGrad { identity(x) }.data == x.data)
     }
 
+    /// NAFNet's block: its layers and parameter count, the identity at start (β = γ = 0), and the
+    /// first gradient reaching β and γ — the only parameters that can move the output then.
+    @Test func nafBlocksStartAtTheIdentityAndLearnThroughTheirScales() {
+        var rng = RandomGenerator(seed: 6)
+        let block = NAFBlock(channels: 4, using: &rng)
+        // conv1 4→8, dw 3×3 on 8, sca 4→4, conv3 4→4, conv4 4→8, conv5 4→4, two LayerNorms, β, γ.
+        #expect(block.parameterCount == 40 + 80 + 20 + 20 + 40 + 20 + 16 + 8)
+        #expect(block.namedParameters().prefix(4).map(\.name) == ["beta", "gamma", "norm1.weight", "norm1.bias"])
+        let x = Tensor.uniform([2, 4, 6, 6], low: -1, high: 1, using: &rng)
+        #expect(withNoGrad { block(x) }.data == x.data)
+        let g = grad(of: block(x).square().sum(), wrt: [block.beta, block.gamma, block.conv3.weight])
+        #expect(g[0].data.contains { $0 != 0 } && g[1].data.contains { $0 != 0 })
+        #expect(g[2].data.allSatisfy { $0 == 0 })
+
+        let generator = ResnetGenerator(ngf: 4, blocks: 2, zeroLastLayer: true, norm: .none, block: .naf, using: &rng)
+        #expect(generator.model.layers[10] is NAFBlock && generator.model.layers[11] is NAFBlock)
+        #expect(!generator.namedModules().contains { $0.module is ResnetBlock })
+        let image = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, using: &rng)
+        #expect(withNoGrad { generator(image) }.data == image.data)
+    }
+
     @Test func criticHasThePapersCountAndNames() {
         var rng = RandomGenerator(seed: 1)
         let d = PatchCritic(using: &rng)

@@ -89,6 +89,28 @@ extension NNTests {
             #expect(Identity()(x).data == x.data)
         }
 
+        /// LayerNorm2d normalises the channels of each pixel: a pixel (1, 3) becomes (−1, 1), then
+        /// ×weight +bias; a plane that is flat stays flat (InstanceNorm would zero it).
+        @Test func layerNorm2dNormalisesEachPixelOverItsChannels() {
+            let norm = LayerNorm2d(2)
+            let x = Tensor(shape: [1, 2, 1, 3], data: [1, 5, 0, 3, 5, 4])
+            #expect(maxDifference(norm(x).data, [-1, 0, -1, 1, 0, 1]) < 1e-4)
+            norm.weight.data = [2, 3]
+            norm.bias.data = [1, -1]
+            #expect(maxDifference(norm(x).data, [-1, 1, -1, 2, -1, 2]) < 1e-4)
+            #expect(norm.namedParameters().map(\.name) == ["weight", "bias"])
+        }
+
+        @Test func depthwiseConv2dFiltersEachChannelByItsOwnKernel() {
+            var rng = RandomGenerator(seed: 1)
+            let conv = DepthwiseConv2d(2, kernelSize: 3, padding: 1, using: &rng)
+            conv.weight.data = [0, 0, 0, 0, 1, 0, 0, 0, 0,   0, 0, 0, 1, 0, 0, 0, 0, 0]  // identity; shift right
+            conv.bias!.data = [0.5, 0]
+            let x = Tensor(shape: [1, 2, 1, 3], data: [1, 2, 3, 4, 5, 6])
+            #expect(conv(x).data == [1.5, 2.5, 3.5, 0, 4, 5])
+            #expect(conv.parameterCount == 2 * 9 + 2)
+        }
+
         @Test func affineInstanceNormScalesAndShifts() {
             let norm = InstanceNorm2d(2, affine: true)
             norm.weight!.data = [2, 3]
