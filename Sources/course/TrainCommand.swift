@@ -19,7 +19,8 @@ extension Course {
                 --every steps and when the run is interrupted; running the same command again resumes it \
                 bit-identically. Every --every steps the generator is scored on \(Train.validationCount) held-out \
                 crops (PSNR gain over the blurred input). When the run is complete the generator alone is written to \
-                --export with its recipe, seed, steps, CPU hours, training photos and commit in the metadata, and                 its validation gain at every checkpoint beside it (x.safetensors → x-validation.csv).
+                --export with its recipe, seed, steps, CPU hours, training photos and commit in the metadata, and \
+                its validation gain at every checkpoint beside it (x.safetensors → x-validation.csv).
                 Exit codes: 0 done, 1 training diverged, 64 bad option, 66 a photo is missing, 74 a file cannot be written, \
                 130/143 interrupted (the checkpoint is kept).
                 """)
