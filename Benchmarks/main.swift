@@ -130,11 +130,14 @@ func deblurGANWorkloads() -> [Workload] {
 /// One training step of the deblurgan lesson's recipe (`DeblurGANConfig.lesson`: ngf 16, 3 blocks,
 /// no normalisation or dropout, batch 4 of 64², Adam 1e-3) on a fixed batch, as torch_recipe.py:
 /// the content-only step of the first 90 % of a run, and the adversarial step of the rest (one
-/// WGAN-GP critic update, then the generator's content + 0.1·adversarial loss).
+/// WGAN-GP critic update, then the generator's content + 0.1·adversarial loss); and the content
+/// step with NAFNet's blocks (`long-naf`).
 func recipeWorkloads() -> [Workload] {
-    [("recipe_content_step", true), ("recipe_adversarial_step", false)].map { name, contentOnly in
+    [("recipe_content_step", true, GeneratorBlock.resnet), ("recipe_adversarial_step", false, .resnet),
+     ("recipe_naf_content_step", true, .naf)].map { name, contentOnly, block in
         Workload(name: name, note: { ms in String(format: "%.0f steps/min", 60_000 / ms) }) { rng in
             var config = DeblurGANConfig.lesson
+            config.block = block
             config.steps = 1_000_000
             config.contentOnlySteps = contentOnly ? config.steps : 0
             let pair = (Tensor.uniform([4, 3, 64, 64], low: -1, high: 1, using: &rng), Tensor.uniform([4, 3, 64, 64], low: -1, high: 1, using: &rng))

@@ -185,6 +185,8 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(!generator.namedModules().contains { $0.module is ResnetBlock })
         let image = Tensor.uniform([1, 3, 8, 8], low: -1, high: 1, using: &rng)
         #expect(withNoGrad { generator(image) }.data == image.data)
+        // The count of Benchmarks/torch_recipe.py's PyTorch NAF generator (groups=2c for the depthwise conv).
+        #expect(ResnetGenerator(ngf: 16, blocks: 3, norm: .none, block: .naf, using: &rng).parameterCount == 143_299)
     }
 
     @Test func criticHasThePapersCountAndNames() {
