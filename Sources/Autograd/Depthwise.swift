@@ -5,7 +5,10 @@
 //   v = weightGrad(x, g, p)       ∂x = depthwise(g, ∂v flipped, k − 1 − p)   ∂g = depthwise(x, ∂v, p)
 //
 // weightGrad is bilinear in (x, g), so its gradients are depthwise convolutions again, and every
-// order of derivative stays inside the pair. A flipped kernel is a flag, not a copy.
+// order of derivative stays inside the pair. A flipped kernel is a flag, not a copy. The loops are
+// CKernels/depthwise.c's; tests check them against conv2d with a diagonal weight.
+
+import CKernels
 
 /// Depthwise convolution of x [N, C, H, W] with weight [C, 1, k, k] → [N, C, H + 2p − k + 1, …].
 public func depthwiseConv2d(_ x: Tensor, weight: Tensor, padding: Int = 0) -> Tensor {
@@ -18,63 +21,42 @@ public func depthwiseConv2d(_ x: Tensor, weight: Tensor, padding: Int = 0) -> Te
 }
 
 private func depthwise(_ x: Tensor, _ w: Tensor, padding p: Int, flipped: Bool) -> Tensor {
-    let t = DepthwiseTaps(x.shape, k: w.shape[2], padding: p, flipped: flipped)
-    var out = [Float](repeating: 0, count: t.planes * t.oh * t.ow)
-    x.data.withUnsafeBufferPointer { xs in w.data.withUnsafeBufferPointer { ws in out.withUnsafeMutableBufferPointer { ys in
-        t.forEach { plane, tap, inRow, outRow, cols in
-            let wv = ws[(plane % t.c) * t.k * t.k + tap]
-            for i in 0..<cols.count { ys[outRow + cols.lowerBound + i] += wv * xs[inRow + cols.lowerBound + i] }
-        }
-    } } }
-    return Tensor.make([x.shape[0], t.c, t.oh, t.ow], out, [
-        (x, { g, _ in depthwise(g, w, padding: t.k - 1 - p, flipped: !flipped) }),
-        (w, { g, _ in depthwiseWeightGrad(x, g, k: t.k, padding: p, flipped: flipped) }),
-    ])
-}
-
-/// Σ over images and output positions of x(padded, shifted by the tap) · g, per channel and tap.
-private func depthwiseWeightGrad(_ x: Tensor, _ g: Tensor, k: Int, padding p: Int, flipped: Bool) -> Tensor {
-    let t = DepthwiseTaps(x.shape, k: k, padding: p, flipped: flipped)
-    var out = [Float](repeating: 0, count: t.c * k * k)
-    x.data.withUnsafeBufferPointer { xs in g.data.withUnsafeBufferPointer { gs in out.withUnsafeMutableBufferPointer { vs in
-        t.forEach { plane, tap, inRow, outRow, cols in
-            var acc: Float = 0
-            for i in 0..<cols.count { acc += xs[inRow + cols.lowerBound + i] * gs[outRow + cols.lowerBound + i] }
-            vs[(plane % t.c) * k * k + tap] += acc
-        }
-    } } }
-    return Tensor.make([t.c, 1, k, k], out, [
-        (x, { v, _ in depthwise(g, v, padding: k - 1 - p, flipped: !flipped) }),
-        (g, { v, _ in depthwise(x, v, padding: p, flipped: flipped) }),
-    ])
-}
-
-/// The loop both kernels share: for every plane, tap (i, j) and output row, the run of columns
-/// where the shifted input lies inside the image. `forEach` gives the weight index of the tap (the
-/// mirrored one when flipped) and the starts of the input and output rows, offset so that the same
-/// column index addresses both.
-private struct DepthwiseTaps {
-    let planes: Int, c: Int, h: Int, w: Int, k: Int, p: Int, oh: Int, ow: Int, flipped: Bool
-
-    init(_ shape: [Int], k: Int, padding p: Int, flipped: Bool) {
-        (planes, c, h, w) = (shape[0] * shape[1], shape[1], shape[2], shape[3])
-        (self.k, self.p, self.flipped) = (k, p, flipped)
-        (oh, ow) = (h + 2 * p - k + 1, w + 2 * p - k + 1)
-    }
-
-    func forEach(_ body: (_ plane: Int, _ tap: Int, _ inRow: Int, _ outRow: Int, _ cols: Range<Int>) -> Void) {
-        for plane in 0..<planes {
-            for i in 0..<k {
-                for j in 0..<k {
-                    let tap = flipped ? (k - 1 - i) * k + (k - 1 - j) : i * k + j
-                    let cols = max(0, p - j)..<min(ow, w + p - j)
-                    guard !cols.isEmpty else { continue }
-                    for oy in max(0, p - i)..<min(oh, h + p - i) {
-                        // Output column ox reads input column ox + j − p of input row oy + i − p.
-                        body(plane, tap, (plane * h + oy + i - p) * w + j - p, (plane * oh + oy) * ow, cols)
-                    }
-                }
+    let g = geometry(x.shape, k: w.shape[2], padding: p, flipped: flipped)
+    var out = [Float](repeating: 0, count: g.planes * g.oh * g.ow)
+    withUnsafePointer(to: g) { g in x.data.withUnsafeBufferPointer { xs in w.data.withUnsafeBufferPointer { ws in
+        out.withUnsafeMutableBufferPointer { ys in
+            parallelChunks(g.pointee.planes, grain: max(1, 32_768 / (g.pointee.oh * g.pointee.ow)), threads: Engine.threads) {
+                cdepthwise_forward(g, xs.baseAddress, ws.baseAddress, ys.baseAddress, $0.lowerBound, $0.upperBound)
             }
         }
-    }
+    } } }
+    return Tensor.make([x.shape[0], g.c, g.oh, g.ow], out, [
+        (x, { gy, _ in depthwise(gy, w, padding: g.k - 1 - p, flipped: !flipped) }),
+        (w, { gy, _ in depthwiseWeightGrad(x, gy, k: g.k, padding: p, flipped: flipped) }),
+    ])
+}
+
+/// Σ over images and output positions of x (padded, shifted by the tap) · g, per channel and tap.
+private func depthwiseWeightGrad(_ x: Tensor, _ gy: Tensor, k: Int, padding p: Int, flipped: Bool) -> Tensor {
+    let g = geometry(x.shape, k: k, padding: p, flipped: flipped)
+    var out = [Float](repeating: 0, count: g.c * k * k)
+    let perChannel = g.planes / g.c * g.oh * g.ow * k * k
+    withUnsafePointer(to: g) { g in x.data.withUnsafeBufferPointer { xs in gy.data.withUnsafeBufferPointer { gs in
+        out.withUnsafeMutableBufferPointer { vs in
+            parallelChunks(g.pointee.c, grain: max(1, 32_768 / perChannel), threads: Engine.threads) {
+                cdepthwise_weight_grad(g, xs.baseAddress, gs.baseAddress, vs.baseAddress, $0.lowerBound, $0.upperBound)
+            }
+        }
+    } } }
+    return Tensor.make([g.c, 1, k, k], out, [
+        (x, { v, _ in depthwise(gy, v, padding: k - 1 - p, flipped: !flipped) }),
+        (gy, { v, _ in depthwise(x, v, padding: p, flipped: flipped) }),
+    ])
+}
+
+/// The kernels' description of x [N, C, H, W] under a k×k depthwise convolution with padding p.
+private func geometry(_ shape: [Int], k: Int, padding p: Int, flipped: Bool) -> dw_geometry {
+    let (h, w) = (shape[2], shape[3])
+    return dw_geometry(planes: shape[0] * shape[1], c: shape[1], h: h, w: w, k: k, pad: p,
+                       oh: h + 2 * p - k + 1, ow: w + 2 * p - k + 1, flipped: flipped ? 1 : 0)
 }

@@ -36,6 +36,16 @@ import Testing
         (0..<c).flatMap { ch in (0..<kk).map { full.data[(ch * c + ch) * kk + $0] } }
     }
 
+    /// Threads split planes (forward) and channels (weight gradient); each value's sum keeps its order.
+    @Test func bitIdenticalAtOneAndTwoThreads() {
+        let t = randomInputs([[4, 80, 16, 16], [80, 1, 3, 3]], seed: 11)
+        func run() -> [[Float]] {
+            let y = depthwiseConv2d(t[0], weight: t[1], padding: 1)
+            return [y.data] + grad(of: (y * y).sum(), wrt: t).map(\.data)
+        }
+        #expect(Engine.withThreads(1, run) == Engine.withThreads(2, run))
+    }
+
     @Test func firstOrder() {
         checkGradient([[2, 2, 4, 5], [2, 1, 3, 3]]) { depthwiseConv2d($0[0], weight: $0[1], padding: 1) }
     }

@@ -30,6 +30,15 @@ void cunfold(const conv_geometry *g, const float *x, long oy0, long oy1, float *
 /// unfold's adjoint for channels [c0, c1): dx [c][h][w] += the columns of their rows.
 void cfold(const conv_geometry *g, const float *cols, long oy0, long oy1, float *dx, long c0, long c1);
 
+/// A depthwise convolution's shape (depthwise.c): `planes` = N·C planes of h × w, k × k taps per
+/// channel, stride 1, zero padding `pad`, output oh × ow; taps read mirrored when `flipped`.
+typedef struct { long planes, c, h, w, k, pad, oh, ow; int flipped; } dw_geometry;
+
+/// y [planes][oh][ow] += each plane of x filtered by its channel's taps w [c][k·k], planes p0..<p1.
+void cdepthwise_forward(const dw_geometry *g, const float *x, const float *w, float *y, long p0, long p1);
+/// dw [c][k·k] += Σ over images and output positions of x (shifted by the tap) · gy, channels c0..<c1.
+void cdepthwise_weight_grad(const dw_geometry *g, const float *x, const float *gy, float *dw, long c0, long c1);
+
 /// A job of `ck_parallel_for`: runs index `index` with the caller's `context`.
 typedef void (*ck_body)(void *context, long index);
 /// body(context, i) for every i in 0..<count, on up to `threads` threads (the caller's and the
