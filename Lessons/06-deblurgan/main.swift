@@ -36,7 +36,7 @@ let depthTable = "Data/models/recipe-trials-down.csv"
 let nafTable = "Data/models/recipe-trials-naf.csv"
 
 /// The `course train` preset the shipped model was trained with (its metadata says the same).
-let shippedPreset = "long"
+let shippedPreset = "long-naf"
 
 /// The gains the course aims for on held-out crops (PSNR, dB): the live run and the shipped model.
 let liveTarget = 1.0, shippedTarget = 2.0
@@ -61,7 +61,8 @@ lesson.markdown("""
     names, so its released weights would load), then asks what a CPU can afford: the paper's
     recipe trains for days on a GPU, so the lesson *measures* which changes buy the most dB per
     CPU-minute and trains the resulting recipe live. It scores that model, and the model the course
-    ships (the same network trained by the same code for longer), on photos they never saw, against the
+    ships (the same recipe trained by the same code for longer, with NAFNet's blocks in place of the
+    ResBlocks: the recipe search's ninth round), on photos they never saw, against the
     blurred input and the non-blind baselines of lesson 1, and runs them on a real motion-blurred
     photo.
 
@@ -712,7 +713,8 @@ lesson.markdown("""
     - **DeblurGAN, this run** — the model trained above, blind: it sees only the blurred crop; and
       the same run's generator at the end of its content-only phase, before the critic joined.
     - **DeblurGAN, shipped** — the model in Data/models/, trained by `course train --preset
-      \(shippedPreset)` with the same recipe and network for longer (its metadata says the recipe,
+      \(shippedPreset)` with the same recipe for longer and NAFNet's blocks in place of the
+      ResBlocks (its metadata says the recipe,
       how many steps and CPU hours, and from which commit).
     - **DeblurGAN, shipped, self-ensemble of 8** — the same model run on the crop's 8 flips and
       quarter turns, each result turned back and averaged (EDSR's geometric self-ensemble, Lim et
@@ -928,18 +930,20 @@ lesson.cell("Gain against CPU time: this run and the shipped model", uses: [trai
 lesson.markdown("""
     ## Longer runs: width, depth, photos or steps?
 
-    The long run on 33 photos (the model shipped before this one) flattens at about +0.9 dB on the
+    The long run on 33 photos (the model shipped two models ago) flattens at about +0.9 dB on the
     validation crops, and its training loss tells why: over 50,000 steps the L1 content loss on
     training pairs fell only from 0.082 to 0.076 (its history, measured when it trained). A network that cannot fit its own training pairs is short of capacity or of signal,
-    not overfitting. So the longer runs each change one thing of the shipped recipe, at about the
+    not overfitting. So the longer runs each change one thing of that recipe, at about the
     same CPU cost, and are scored on the same 8 validation crops by `course train`: a wider network
     (ngf 32: four times the FLOPs per step), the paper's depth at this width (9 ResBlocks: about
     twice), and more training photos (48 instead of 33; this run also had the direct convolution
     for the generator's last layer, about a quarter less CPU per step, so compare it step for
-    step). The last run asks the plainest question: the shipped model's recipe for twice its
-    steps (`course train --preset longer`: 100,000, its learning rate constant for the first half
-    and falling to zero over the second), the gain-against-CPU-time curve out to twice the shipped
-    model's budget. The left panel compares them step for step, the right one at equal CPU time —
+    step; it was the shipped model before the one below). Then the plainest question: that recipe
+    for twice its steps (`course train --preset longer`: 100,000, its learning rate constant for
+    the first half and falling to zero over the second), the gain-against-CPU-time curve out to
+    twice its budget. The last run is the ninth recipe round's change at the long run's length:
+    NAFNet's blocks instead of the ResBlocks, 50,000 steps (`course train --preset long-naf`), the
+    model the course now ships. The left panel compares them step for step, the right one at equal CPU time —
     the budget that matters on a CPU.
     """)
 
@@ -950,8 +954,9 @@ let longRuns: [(id: String, label: String, curve: String, parent: String?)] = [
     ("long-33-photos", "ngf 16, 3 blocks, 33 photos", "Data/models/long-runs/long-33-photos-validation.csv", nil),
     ("long-ngf-32", "ngf 32", "Data/models/long-runs/long-ngf-32-validation.csv", nil),
     ("long-blocks-9", "9 blocks (stopped early)", "Data/models/long-runs/long-blocks-9-validation.csv", nil),
-    ("long-48-photos", "48 photos, faster kernels (the shipped model)", shippedCurve, nil),
+    ("long-48-photos", "48 photos, faster kernels (shipped before)", "Data/models/long-runs/long-48-photos-validation.csv", nil),
     ("longer", "48 photos, twice the steps", "Data/models/long-runs/longer-validation.csv", "long-48-photos"),
+    ("long-naf", "NAFNet blocks (the shipped model)", shippedCurve, "long-48-photos"),
 ]
 
 lesson.cell("Longer runs: width, depth, photos or steps", data: longRuns.map(\.curve)) { ctx in
@@ -1000,9 +1005,9 @@ lesson.cell("Longer runs: width, depth, photos or steps", data: longRuns.map(\.c
 }
 
 lesson.markdown("""
-    Twice the CPU does not buy a better model: the longer run's validation curve rides the shipped
+    Twice the CPU does not buy a better model: the longer run's validation curve rides the 48-photo
     run's plateau through its constant-rate half and ends no higher (the comparison above), and on
-    the 32 test crops its generator scores within a few hundredths of a dB of the shipped one
+    the 32 test crops its generator scores within a few hundredths of a dB of that run's
     (`course score --checkpoint …`; the numbers are in Data/LICENSES.md). The recipe's curve is
     flat from about half a CPU-hour on. What is missing is not budget but something the network
     cannot learn at this size in any budget measured here: the next step is a different network,
@@ -1309,8 +1314,10 @@ lesson.markdown("""
     depends on the budget and the recipe. The paper's recipe, shrunk to a CPU, barely moves a
     photo; measured one change at a time, a content loss alone at a higher learning rate without
     InstanceNorm buys far more per CPU-minute, the critic is left for a short last phase, and
-    varied training photos buy more than a wider network. The non-blind methods do far better when
-    handed the true kernel and lose that advantage as soon as the kernel is wrong. DeblurGAN's published results come from days of GPU training on a
+    varied training photos buy more than a wider network. Past that, no knob of the same network
+    moved it: a block built for restoration (NAFNet's: LayerNorm and a gate instead of ReLU) did,
+    with half the parameters. The non-blind methods do better still when handed the true kernel
+    and lose that advantage as soon as the kernel is wrong. DeblurGAN's published results come from days of GPU training on a
     network about 40× the lesson's; `DeblurGANConfig.paper` builds and trains it too.
     """)
 
