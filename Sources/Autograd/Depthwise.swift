@@ -22,33 +22,33 @@ public func depthwiseConv2d(_ x: Tensor, weight: Tensor, padding: Int = 0) -> Te
 
 private func depthwise(_ x: Tensor, _ w: Tensor, padding p: Int, flipped: Bool) -> Tensor {
     let g = geometry(x.shape, k: w.shape[2], padding: p, flipped: flipped)
-    var out = [Float](repeating: 0, count: g.planes * g.oh * g.ow)
+    var out = [Float](repeating: 0, count: g.planes * g.conv.oh * g.conv.ow)
     withUnsafePointer(to: g) { g in x.data.withUnsafeBufferPointer { xs in w.data.withUnsafeBufferPointer { ws in
         out.withUnsafeMutableBufferPointer { ys in
-            parallelChunks(g.pointee.planes, grain: max(1, 32_768 / (g.pointee.oh * g.pointee.ow)), threads: Engine.threads) {
+            parallelChunks(g.pointee.planes, grain: max(1, 32_768 / (g.pointee.conv.oh * g.pointee.conv.ow)), threads: Engine.threads) {
                 cdepthwise_forward(g, xs.baseAddress, ws.baseAddress, ys.baseAddress, $0.lowerBound, $0.upperBound)
             }
         }
     } } }
-    return Tensor.make([x.shape[0], g.c, g.oh, g.ow], out, [
-        (x, { gy, _ in depthwise(gy, w, padding: g.k - 1 - p, flipped: !flipped) }),
-        (w, { gy, _ in depthwiseWeightGrad(x, gy, k: g.k, padding: p, flipped: flipped) }),
+    return Tensor.make([x.shape[0], g.conv.c, g.conv.oh, g.conv.ow], out, [
+        (x, { gy, _ in depthwise(gy, w, padding: g.conv.kh - 1 - p, flipped: !flipped) }),
+        (w, { gy, _ in depthwiseWeightGrad(x, gy, k: g.conv.kh, padding: p, flipped: flipped) }),
     ])
 }
 
 /// Σ over images and output positions of x (padded, shifted by the tap) · g, per channel and tap.
 private func depthwiseWeightGrad(_ x: Tensor, _ gy: Tensor, k: Int, padding p: Int, flipped: Bool) -> Tensor {
     let g = geometry(x.shape, k: k, padding: p, flipped: flipped)
-    var out = [Float](repeating: 0, count: g.c * k * k)
-    let perChannel = g.planes / g.c * g.oh * g.ow * k * k
+    var out = [Float](repeating: 0, count: g.conv.c * k * k)
+    let perChannel = g.planes / g.conv.c * g.conv.oh * g.conv.ow * k * k
     withUnsafePointer(to: g) { g in x.data.withUnsafeBufferPointer { xs in gy.data.withUnsafeBufferPointer { gs in
         out.withUnsafeMutableBufferPointer { vs in
-            parallelChunks(g.pointee.c, grain: max(1, 32_768 / perChannel), threads: Engine.threads) {
+            parallelChunks(g.pointee.conv.c, grain: max(1, 32_768 / perChannel), threads: Engine.threads) {
                 cdepthwise_weight_grad(g, xs.baseAddress, gs.baseAddress, vs.baseAddress, $0.lowerBound, $0.upperBound)
             }
         }
     } } }
-    return Tensor.make([g.c, 1, k, k], out, [
+    return Tensor.make([g.conv.c, 1, k, k], out, [
         (x, { v, _ in depthwise(gy, v, padding: k - 1 - p, flipped: !flipped) }),
         (gy, { v, _ in depthwise(x, v, padding: p, flipped: flipped) }),
     ])
@@ -57,6 +57,6 @@ private func depthwiseWeightGrad(_ x: Tensor, _ gy: Tensor, k: Int, padding p: I
 /// The kernels' description of x [N, C, H, W] under a k×k depthwise convolution with padding p.
 private func geometry(_ shape: [Int], k: Int, padding p: Int, flipped: Bool) -> dw_geometry {
     let (h, w) = (shape[2], shape[3])
-    return dw_geometry(planes: shape[0] * shape[1], c: shape[1], h: h, w: w, k: k, pad: p,
-                       oh: h + 2 * p - k + 1, ow: w + 2 * p - k + 1, flipped: flipped ? 1 : 0)
+    let conv = conv_geometry(c: shape[1], h: h, w: w, kh: k, kw: k, stride: 1, pad: p, oh: h + 2 * p - k + 1, ow: w + 2 * p - k + 1)
+    return dw_geometry(conv: conv, planes: shape[0] * shape[1], flipped: flipped ? 1 : 0)
 }

@@ -10,30 +10,27 @@
 
 #include "vectors.h"
 
-/// Output columns [lo, hi) whose input column ox + j − pad lies inside the row.
-INLINE void columns(const dw_geometry *g, long j, long *lo, long *hi) {
-    *lo = g->pad - j > 0 ? g->pad - j : 0;
-    *hi = g->w + g->pad - j < g->ow ? g->w + g->pad - j : g->ow;
+/// The weight index of tap (i, j), or of its mirror when the kernel is read flipped.
+INLINE long tap_index(const dw_geometry *d, long i, long j) {
+    const long kh = d->conv.kh, kw = d->conv.kw;
+    return d->flipped ? (kh - 1 - i) * kw + (kw - 1 - j) : i * kw + j;
 }
 
-INLINE long tap_index(const dw_geometry *g, long i, long j) {
-    return g->flipped ? (g->k - 1 - i) * g->k + (g->k - 1 - j) : i * g->k + j;
-}
-
-INLINE void forward_body(const dw_geometry *g, const float *restrict x, const float *restrict wt, float *restrict y,
+INLINE void forward_body(const dw_geometry *d, const float *restrict x, const float *restrict wt, float *restrict y,
                          long p0, long p1) {
+    const conv_geometry *g = &d->conv;
     for (long plane = p0; plane < p1; plane++) {
-        const float *xp = x + plane * g->h * g->w, *wc = wt + (plane % g->c) * g->k * g->k;
+        const float *xp = x + plane * g->h * g->w, *wc = wt + (plane % g->c) * g->kh * g->kw;
         for (long oy = 0; oy < g->oh; oy++) {
             float *restrict yr = y + (plane * g->oh + oy) * g->ow;
-            for (long i = 0; i < g->k; i++) {
+            for (long i = 0; i < g->kh; i++) {
                 const long iy = oy + i - g->pad;
                 if (iy < 0 || iy >= g->h) continue;
                 const float *restrict xr = xp + iy * g->w;
-                for (long j = 0; j < g->k; j++) {
+                for (long j = 0; j < g->kw; j++) {
                     long lo, hi;
-                    columns(g, j, &lo, &hi);
-                    const float wv = wc[tap_index(g, i, j)];
+                    valid_columns(g, j, &lo, &hi);
+                    const float wv = wc[tap_index(d, i, j)];
                     const long shift = j - g->pad;
                     for (long ox = lo; ox < hi; ox++) yr[ox] += wv * xr[ox + shift];
                 }
@@ -42,17 +39,18 @@ INLINE void forward_body(const dw_geometry *g, const float *restrict x, const fl
     }
 }
 
-INLINE void weight_grad_body(const dw_geometry *g, const float *restrict x, const float *restrict gy,
+INLINE void weight_grad_body(const dw_geometry *d, const float *restrict x, const float *restrict gy,
                              float *restrict dw, long c0, long c1) {
-    const long images = g->planes / g->c;
+    const conv_geometry *g = &d->conv;
+    const long images = d->planes / g->c;
     for (long ch = c0; ch < c1; ch++)
         for (long n = 0; n < images; n++) {
             const long plane = n * g->c + ch;
             const float *xp = x + plane * g->h * g->w, *gp = gy + plane * g->oh * g->ow;
-            for (long i = 0; i < g->k; i++)
-                for (long j = 0; j < g->k; j++) {
+            for (long i = 0; i < g->kh; i++)
+                for (long j = 0; j < g->kw; j++) {
                     long lo, hi;
-                    columns(g, j, &lo, &hi);
+                    valid_columns(g, j, &lo, &hi);
                     const long shift = j - g->pad;
                     v8 lanes = splat(0);
                     float tail = 0;
@@ -66,7 +64,7 @@ INLINE void weight_grad_body(const dw_geometry *g, const float *restrict x, cons
                     }
                     float sum = 0;
                     for (int l = 0; l < 8; l++) sum += lanes[l];
-                    dw[ch * g->k * g->k + tap_index(g, i, j)] += sum + tail;
+                    dw[ch * g->kh * g->kw + tap_index(d, i, j)] += sum + tail;
                 }
         }
 }

@@ -30,9 +30,10 @@ void cunfold(const conv_geometry *g, const float *x, long oy0, long oy1, float *
 /// unfold's adjoint for channels [c0, c1): dx [c][h][w] += the columns of their rows.
 void cfold(const conv_geometry *g, const float *cols, long oy0, long oy1, float *dx, long c0, long c1);
 
-/// A depthwise convolution's shape (depthwise.c): `planes` = N·C planes of h × w, k × k taps per
-/// channel, stride 1, zero padding `pad`, output oh × ow; taps read mirrored when `flipped`.
-typedef struct { long planes, c, h, w, k, pad, oh, ow; int flipped; } dw_geometry;
+/// A depthwise convolution's shape (depthwise.c): `planes` = N·C planes, each filtered as one
+/// channel of `conv` (its c, h, w, k × k window, stride 1, padding, output); taps read mirrored
+/// when `flipped`.
+typedef struct { conv_geometry conv; long planes; int flipped; } dw_geometry;
 
 /// y [planes][oh][ow] += each plane of x filtered by its channel's taps w [c][k·k], planes p0..<p1.
 void cdepthwise_forward(const dw_geometry *g, const float *x, const float *w, float *y, long p0, long p1);
