@@ -25,6 +25,10 @@ import NN
 /// the image in all 8 of its flips and quarter turns, turns each result back and averages them,
 /// at 8× the time. The training pairs came in every turn, so each is an equally good guess, and
 /// their errors partly cancel.
+///
+/// `downscale` n > 1 shrinks the image n× (area averaging) before restoring it and returns the
+/// smaller result: a camera path n× longer than the training paths becomes one the model has seen
+/// (coarse-to-fine deblurring's first scale, as in Nah et al. 2017), at the cost of resolution.
 public struct Deblurrer {
     public let generator: ResnetGenerator
     public var tileSize: Int
@@ -32,11 +36,13 @@ public struct Deblurrer {
     public var dropoutAtInference: Bool
     public var dropoutSeed: UInt64
     public var selfEnsemble: Bool
+    public var downscale: Int
 
     public init(generator: ResnetGenerator, tileSize: Int = 512, overlap: Int = 64,
-                dropoutAtInference: Bool = false, dropoutSeed: UInt64 = 0, selfEnsemble: Bool = false) {
+                dropoutAtInference: Bool = false, dropoutSeed: UInt64 = 0, selfEnsemble: Bool = false, downscale: Int = 1) {
         precondition(tileSize % 4 == 0 && tileSize >= 16, "the tile size must be a multiple of 4, at least 16")
         precondition(overlap % 4 == 0 && overlap >= 0 && overlap < tileSize, "the overlap must be a multiple of 4 below the tile size")
+        precondition(downscale >= 1, "the downscale factor must be at least 1")
         self.generator = generator
         // A coarse-to-fine generator needs tiles on a coarser grid: round down onto it.
         let grid = generator.sizeMultiple
@@ -45,11 +51,16 @@ public struct Deblurrer {
         self.dropoutAtInference = dropoutAtInference
         self.dropoutSeed = dropoutSeed
         self.selfEnsemble = selfEnsemble
+        self.downscale = downscale
     }
 
-    /// The restored image, same size as `image`, values in [0, 1]. Gray images are restored as RGB.
+    /// The restored image, values in [0, 1]: the size of `image`, or 1/`downscale` of it (sides
+    /// rounded down, at least 1). Gray images are restored as RGB.
     public func deblur(image: Image) -> Image {
-        let input = image.channels == 3 ? image : image.rgb()
+        var input = image.channels == 3 ? image : image.rgb()
+        if downscale > 1 {
+            input = input.resized(width: max(1, input.width / downscale), height: max(1, input.height / downscale), method: .area)
+        }
         guard selfEnsemble else { return restore(input) }
         var sum = [Float](repeating: 0, count: input.pixels.count)
         for flip in [false, true] {

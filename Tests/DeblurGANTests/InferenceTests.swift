@@ -87,6 +87,18 @@ func testPattern(height: Int, width: Int) -> Image {
         #expect(close(identity.deblur(image: image), image))
     }
 
+    /// Downscaling is area averaging, then the plain restoration of the smaller image; sides round
+    /// down, and a 5×3 image shrunk 4× still gives one pixel.
+    @Test func downscaleRestoresTheAreaAveragedImage() {
+        let g = tinyGenerator(), image = testPattern(height: 21, width: 34)
+        let out = Deblurrer(generator: g, downscale: 2).deblur(image: image)
+        #expect(out.height == 10 && out.width == 17)
+        #expect(out == Deblurrer(generator: g).deblur(image: image.resized(width: 17, height: 10, method: .area)))
+        #expect(out != Deblurrer(generator: g).deblur(image: image.resized(width: 17, height: 10, method: .bilinear)))
+        let tiny = Deblurrer(generator: g, downscale: 4).deblur(image: testPattern(height: 3, width: 5))
+        #expect(tiny.height == 1 && tiny.width == 1)
+    }
+
     @Test func dropoutAtInferenceIsReproducibleAndDifferent() {
         let g = tinyGenerator(), image = testPattern(height: 16, width: 16)
         let a = Deblurrer(generator: g, dropoutAtInference: true, dropoutSeed: 1).deblur(image: image)

@@ -64,6 +64,10 @@ import Testing
         let size = try pngSize(out)
         #expect(size.width == 400 && size.height == 300)
         #expect(leftoverTemporaries(out.deletingLastPathComponent()).isEmpty)
+        let half = try runTool(course, ["deblur", photo, out.path, "--checkpoint", checkpoint.path, "--downscale", "2", "--threads", "1"])
+        #expect(half.status == 0 && half.output.contains("→ \(out.path) (200 × 150, shrunk 2×) in "), "\(half.output)\(half.error)")
+        let halfSize = try pngSize(out)
+        #expect(halfSize.width == 200 && halfSize.height == 150)
     }
 
     func leftoverTemporaries(_ folder: URL) -> [String] {
@@ -88,6 +92,8 @@ import Testing
         let other = folder.appendingPathComponent("other.safetensors")
         try writeSafeTensors([("features.0.weight", [64, 3, 3, 3])], to: other)
         expectOneLineFailure(try runTool(course, ["deblur", photo, out, "--checkpoint", other.path]), code: 65, "no generator weights")
+        let zero = try runTool(course, ["deblur", photo, out, "--checkpoint", checkpoint, "--downscale", "0"])
+        #expect(zero.status == 64 && zero.error.contains("--downscale must be from 1 to 16, got 0."), "\(zero.error)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
