@@ -34,7 +34,7 @@ public enum Catalog {
             quickTime: "~45 s", fullTime: "~5 min"),
         CatalogEntry(
             id: "deblurgan", folder: "06-deblurgan", title: "DeblurGAN",
-            teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo; content losses compared; the model `course deblur` uses",
+            teaches: "ResNet generator and PatchGAN critic layer by layer, WGAN-GP + content loss (perceptual with VGG19 weights, else L1); the CPU recipe found by measurement, NAFNet's blocks included; training on synthetic camera shake with checkpoints (resumed unless --force); PSNR/SSIM on held-out photos vs the blurred input and Wiener/Richardson–Lucy with the true and a wrong kernel; a real blurred photo, full and half size; content losses compared; the model `course deblur` uses",
             quickTime: "~3 s", fullTime: "~30 min"),
     ]
 

@@ -91,6 +91,7 @@ public enum SlideFigures {
         SlideFigure("deblurgan-errors", "deblurgan", "heldout_errors", cell: "Blurred, restored, sharp — and where the errors are"),
         SlideFigure("deblurgan-adversarial", "deblurgan", "adversarial_ablation", cell: "Content only vs + WGAN-GP"),
         SlideFigure("deblurgan-real-photo", "deblurgan", "clock_motion", cell: "Deblurring the real motion-blurred clock"),
+        SlideFigure("deblurgan-real-photo-half", "deblurgan", "clock_motion_half", cell: "The clock at half size"),
         SlideFigure("deblurgan-content-losses", "deblurgan", "content_loss_variants", cell: "Content-loss variants on one budget"),
     ]
 

@@ -80,11 +80,13 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
         self.constantSteps = constantSteps ?? steps / 2
     }
 
-    /// Tiny networks on 32² crops, 40 steps: a few seconds (measured in release on a shared
-    /// 2-core machine: 0.03–0.06 s per step with L1, 0.09–0.18 s with the VGG perceptual loss).
+    /// Tiny networks on 32² crops, 40 steps, with the lesson preset's recipe and blocks: a few
+    /// seconds (measured in release on a shared 2-core machine: 0.03–0.06 s per step with L1,
+    /// 0.09–0.18 s with the VGG perceptual loss).
     public static let quick: DeblurGANConfig = {
         var c = DeblurGANConfig(name: "quick", ngf: 8, blocks: 2, ndf: 8, cropSize: 32, batchSize: 2, steps: 40)
         c.applyCourseRecipe()
+        c.block = .naf
         return c
     }()
 
@@ -105,12 +107,17 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// The recipe `course recipe` found (Data/models/recipe-trials.csv, the deblurgan lesson's table),
     /// at the lesson's size: no normalisation, Adam 1e-3 with β = (0.9, 0.999), no dropout, content
     /// loss alone for 90 % of the steps, then WGAN-GP with one critic update per step and the
-    /// adversarial term at 0.1 (DeblurGAN-v2's ratio of adversarial to content weight). About 20
-    /// minutes on 2 cores.
-    public static let lesson = courseRecipe("lesson", ngf: 16, blocks: 3, steps: 24_000)
+    /// adversarial term at 0.1 (DeblurGAN-v2's ratio of adversarial to content weight), and
+    /// NAFNet's blocks in place of the ResBlocks (the ninth round). About 20 minutes on 2 cores.
+    public static let lesson: DeblurGANConfig = {
+        var c = courseRecipe("lesson", ngf: 16, blocks: 3, steps: 24_000)
+        c.block = .naf
+        return c
+    }()
 
-    /// The same recipe for the model the course ships (Data/models/), at the lesson's size and about
-    /// twice its steps: trained by `course train --preset long`, about 1.2 CPU-hours on one core.
+    /// The same recipe with ResBlocks, at the lesson's size and about twice its steps: the model the
+    /// course shipped before `longNAF`, trained by `course train --preset long`, about 1.2 CPU-hours
+    /// on one core.
     /// The size is measured, not guessed: the earlier long preset (ngf 32, 6 blocks, Adam 5e-4)
     /// reached after 1.6 CPU-hours what ngf 16 / 3 blocks reaches in 30 CPU-minutes, and at 5 and
     /// 10 CPU-minutes ngf 32 learns more slowly than ngf 16 (the recipe tables).
@@ -134,7 +141,8 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
 
     /// `long` with NAFNet's blocks in place of the ResBlocks (`GeneratorBlock.naf`), the one change
     /// of the ninth recipe round that led the base by more than a seed's noise at equal CPU time
-    /// (the deblurgan lesson's "NAFNet blocks on 48 photos"); about 1.3 CPU-hours on one core.
+    /// (the deblurgan lesson's "NAFNet blocks on 48 photos"): the model the course ships
+    /// (Data/models/), about 1 CPU-hour on one core.
     public static let longNAF: DeblurGANConfig = {
         var c = courseRecipe("long-naf", ngf: 16, blocks: 3, steps: 50_000)
         c.block = .naf
@@ -169,11 +177,11 @@ public struct DeblurGANConfig: Sendable, Codable, Equatable {
     /// What `course train` can train.
     public static let trainingPresets = [
         TrainingPreset(name: "lesson", summary: "the deblurgan lesson's full run, \(lesson.shape)", config: lesson),
-        TrainingPreset(name: "long", summary: "the shipped model, \(long.shape)", config: long),
-        TrainingPreset(name: "longer", summary: "the shipped model's recipe for twice its steps, \(longer.shape)", config: longer),
-        TrainingPreset(name: "long-ngf-32", summary: "a candidate for the shipped model, \(longNgf32.shape)", config: longNgf32),
-        TrainingPreset(name: "long-blocks-9", summary: "a candidate for the shipped model, \(longBlocks9.shape)", config: longBlocks9),
-        TrainingPreset(name: "long-naf", summary: "a candidate for the shipped model, \(longNAF.shape)", config: longNAF),
+        TrainingPreset(name: "long", summary: "the model shipped before long-naf, \(long.shape)", config: long),
+        TrainingPreset(name: "longer", summary: "long for twice its steps, \(longer.shape)", config: longer),
+        TrainingPreset(name: "long-ngf-32", summary: "a candidate to replace long, \(longNgf32.shape)", config: longNgf32),
+        TrainingPreset(name: "long-blocks-9", summary: "a candidate to replace long, \(longBlocks9.shape)", config: longBlocks9),
+        TrainingPreset(name: "long-naf", summary: "the shipped model, \(longNAF.shape)", config: longNAF),
     ]
 
     /// The paper: ngf 64, 9 blocks, ndf 64, 256² crops, batch 1, 300 epochs of GoPro's 2,103
