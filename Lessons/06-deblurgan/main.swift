@@ -34,6 +34,8 @@ let scalesTable = "Data/models/recipe-trials-scales.csv"
 let depthTable = "Data/models/recipe-trials-down.csv"
 /// A ninth: NAFNet's blocks in place of the ResBlocks, at both depths.
 let nafTable = "Data/models/recipe-trials-naf.csv"
+/// A tenth: six NAFNet blocks instead of three.
+let nafDepthTable = "Data/models/recipe-trials-naf-depth.csv"
 
 /// The `course train` preset the shipped model was trained with (its metadata says the same).
 let shippedPreset = "long-naf"
@@ -520,6 +522,31 @@ lesson.markdown("""
     with either block. So the recipe keeps NAFNet's blocks: the live run below trains them (the
     `lesson` preset), and the model the course ships is the same change at the long run's length,
     `course train --preset long-naf` (both are scored in the held-out evaluation below).
+    """)
+
+lesson.markdown("""
+    A NAFNet block costs under half a ResBlock's multiply-adds, so the tenth round spends the
+    saving on depth, the axis NAFNet itself grows along (its GoPro model has 36 blocks): six blocks
+    instead of three. The base runs again beside it, on the same machine, because the NAF rows
+    above were measured with a slower depthwise loop on another CPU, and CPU-minutes only compare
+    within one machine and one build.
+    """)
+
+lesson.cell("More NAFNet blocks on 48 photos", data: [nafDepthTable]) { ctx in
+    let lead = try sameBudgetRound(ctx, nafDepthTable, name: "recipe_trials_naf_depth", metric: "recipe_naf_depth",
+                                   title: "Six NAFNet blocks instead of three: held-out gain against training CPU time")
+    try claim(lead < 0.1, "that six NAFNet blocks do not beat three by more than one seed's noise (0.1 dB) at this budget")
+}
+
+lesson.markdown("""
+    Not at this budget. Six blocks take half as long again per step, and at equal CPU time they
+    trail three by 0.1 to 0.2 dB from 5 to 20 minutes, draw level at 25 (+1.84 dB against the
+    base's +1.83, where its schedule ended at 24.4 minutes) and end at +1.92 after 29 minutes —
+    within one seed's noise of the base. Depth may pay over a longer run, as width and the
+    paper's depth did not for ResBlocks; at the live run's budget three blocks stay. The base's
+    rerun also shows that a CPU-minute is not a fixed unit: with the C depthwise loop on a newer
+    CPU (Zen 4) it reaches +1.83 dB after 24 CPU-minutes, where the ninth round's run (the Swift
+    loop on a Zen 3) had +1.54 after 25.
     """)
 
 // MARK: - 4. Training

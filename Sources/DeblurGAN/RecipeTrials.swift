@@ -138,5 +138,10 @@ public enum RecipeTrials {
         onAllPhotos("down-3-skips-naf", parent: "down-3-skips", factor: "NAFNet blocks instead of ResBlocks") {
             $0.downsamplings = 3; $0.skips = true; $0.block = .naf
         },
+        // Tenth round: a NAFNet block costs under half a ResBlock's multiply-adds, so the saving can
+        // buy depth, the axis NAFNet itself scales along.
+        onAllPhotos("naf-6-blocks", parent: "all-photos-naf", factor: "6 NAFNet blocks (was 3)") {
+            $0.block = .naf; $0.blocks = 6
+        },
     ]
 }
