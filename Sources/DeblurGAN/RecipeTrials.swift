@@ -143,5 +143,8 @@ public enum RecipeTrials {
         onAllPhotos("naf-6-blocks", parent: "all-photos-naf", factor: "6 NAFNet blocks (was 3)") {
             $0.block = .naf; $0.blocks = 6
         },
+        onAllPhotos("naf-ngf-24", parent: "all-photos-naf", factor: "ngf 24 (was 16)") {
+            $0.block = .naf; $0.ngf = 24
+        },
     ]
 }
