@@ -349,14 +349,14 @@ func sameBudgetRound(_ ctx: CellContext, _ path: String, name: String, metric: S
     // the base's gain interpolated between its evaluations (from 0 dB at 0 minutes), or its last
     // gain past its end. Trials end a few seconds apart, so a step rule would compare a trial that
     // ends just before the base with the base's previous evaluation, minutes earlier.
-    func baseGain(at minutes: Double) -> Double? {
+    func baseGain(at minutes: Double) -> Double {
         let curve = [(0.0, 0.0)] + base.curve
-        guard let i = curve.firstIndex(where: { $0.0 >= minutes }) else { return curve.last?.1 }
-        guard i > 0 else { return curve[0].1 }
+        guard let i = curve.firstIndex(where: { $0.0 >= minutes }) else { return curve[curve.count - 1].1 }
+        guard i > 0 else { return 0 }
         let (a, b) = (curve[i - 1], curve[i])
         return a.1 + (b.1 - a.1) * (minutes - a.0) / (b.0 - a.0)
     }
-    func advantage(_ r: TrialRow) -> Double { baseGain(at: r.cpuMinutes).map { r.gain - $0 } ?? -.infinity }
+    func advantage(_ r: TrialRow) -> Double { r.gain - baseGain(at: r.cpuMinutes) }
     try ctx.text(name, trialTable(trials, versus: "vs \(base.trial) at the same CPU time") {
         $0.trial == base.trial ? nil : baseGain(at: $0.cpuMinutes)
     })
